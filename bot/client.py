@@ -1,0 +1,131 @@
+"""The bot: a thin AutoShardedBot that wires dependencies and loads every cog."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands, tasks
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import cogs
+from bot import __version__
+from bot.config import GuildConfigService
+from bot.health import HEARTBEAT_EVERY, write_heartbeat
+from bot.settings import Settings
+from bot.ui.errors import CommandTree
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def extension_names() -> list[str]:
+    """Every module in ``cogs/`` (private helpers start with an underscore)."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+def point_discord_py_at(settings: Settings) -> None:
+    """Send REST and gateway traffic where the settings say (Discord, or a compatible server).
+
+    discord.py keeps both endpoints as class attributes and connects straight to
+    ``DEFAULT_GATEWAY``, so these two assignments are the whole switch.
+    """
+    discord.http.Route.BASE = settings.discord_api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+class StudyCircle(commands.AutoShardedBot):
+    """Holds the shared dependencies; features live in the cogs."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        engine: AsyncEngine,
+        session_factory: async_sessionmaker[AsyncSession],
+        clock: Clock = utc_now,
+        extensions: list[str] | None = None,
+        **options: Any,
+    ) -> None:
+        shard_options: dict[str, Any] = {}
+        if settings.shard_count is not None:
+            shard_options["shard_count"] = settings.shard_count
+            shard_options["shard_ids"] = settings.shard_ids
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=discord.Intents.default(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=CommandTree,
+            **shard_options,
+            **options,
+        )
+        self.settings = settings
+        self.engine = engine
+        self.session_factory = session_factory
+        self.clock = clock
+        self.guild_config = GuildConfigService(session_factory)
+        self.started_monotonic = time.monotonic()
+        self.version = __version__
+        self.failed_extensions: dict[str, BaseException] = {}
+        self._extensions_to_load = extensions if extensions is not None else extension_names()
+        point_discord_py_at(settings)
+
+    async def setup_hook(self) -> None:
+        for name in self._extensions_to_load:
+            try:
+                await self.load_extension(name)
+            except commands.ExtensionError as error:
+                # One broken feature must not take the others down with it.
+                self.failed_extensions[name] = error
+                log.exception("could not load extension %s", name)
+        await self.sync_commands()
+        self.heartbeat.start()
+
+    async def close(self) -> None:
+        self.heartbeat.cancel()
+        await super().close()
+
+    @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
+    async def heartbeat(self) -> None:
+        if self.is_ready():
+            write_heartbeat(self.settings.health_file, self.latency, self.clock())
+
+    async def sync_commands(self) -> None:
+        guild_id = self.settings.discord_dev_guild_id
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        log.info("synced %d application commands", len(synced))
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process's shards serve the guild (timers of other shards are not ours)."""
+        if self.shard_count is None or self.shard_ids is None:
+            return True
+        return (guild_id >> 22) % self.shard_count in self.shard_ids
+
+    @property
+    def uptime_seconds(self) -> float:
+        return time.monotonic() - self.started_monotonic
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s in %d servers", self.user, len(self.guilds))
+        write_heartbeat(self.settings.health_file, self.latency, self.clock())

@@ -1,0 +1,51 @@
+"""Building and running the bot: shared by ``python -m bot``, the sandbox and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from bot.client import Clock, StudyCircle, utc_now
+from bot.db import create_engine, create_session_factory, migrate
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def open_bot(
+    settings: Settings, *, clock: Clock = utc_now, **options: Any
+) -> AsyncIterator[StudyCircle]:
+    """Migrate the database, build the bot, and close both cleanly on exit."""
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.upgrade(engine)
+        bot = StudyCircle(
+            settings=settings,
+            engine=engine,
+            session_factory=create_session_factory(engine),
+            clock=clock,
+            **options,
+        )
+        async with bot:
+            yield bot
+    finally:
+        await engine.dispose()
+
+
+async def run(settings: Settings, token: str) -> None:
+    """Run until the gateway closes or SIGTERM/SIGINT arrives."""
+    async with open_bot(settings) as bot:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda s=sig: _stop(bot, s))
+        await bot.start(token)
+
+
+def _stop(bot: StudyCircle, sig: signal.Signals) -> None:
+    log.info("received %s, shutting down", sig.name)
+    asyncio.get_running_loop().create_task(bot.close())

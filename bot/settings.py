@@ -1,0 +1,59 @@
+"""Configuration from the environment or a ``.env`` file (names as in the README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'study_circle.sqlite3'}"
+DISCORD_API_BASE = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads. Secrets have no default."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
+
+    discord_token: SecretStr | None = Field(
+        default=None, description="Bot token from the Discord developer portal (required to run)."
+    )
+    database_url: str = Field(default=DEFAULT_DATABASE_URL)
+    discord_api_base: str = Field(default=DISCORD_API_BASE)
+    discord_gateway_url: str = Field(default=DISCORD_GATEWAY_URL)
+    discord_dev_guild_id: int | None = None
+    content_dir: Path = PROJECT_ROOT / "content"
+    log_level: str = "INFO"
+    health_file: Path = PROJECT_ROOT / "data" / "heartbeat.json"
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: list[int] | None = None
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+        return level
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        # Accept SHARD_IDS=0,1 as well as the JSON list pydantic-settings expects.
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [int(part) for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def database_backend(self) -> str:
+        return self.database_url.split(":", 1)[0].split("+", 1)[0]

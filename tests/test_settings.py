@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.__main__ import main
+from bot.settings import DEFAULT_DATABASE_URL, Settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("DISCORD_TOKEN", "DATABASE_URL", "LOG_LEVEL", "SHARD_IDS", "SHARD_COUNT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults_use_sqlite_under_data() -> None:
+    settings = Settings()
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert "/data/" in settings.database_url
+    assert settings.database_backend == "sqlite"
+    assert settings.discord_token is None
+
+
+def test_reads_dotenv_and_ignores_empty_values(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "DISCORD_TOKEN=abc\nDATABASE_URL=\nSHARD_IDS=0,2\nSHARD_COUNT=4\n"
+    )
+    settings = Settings()
+    assert settings.discord_token is not None
+    assert settings.discord_token.get_secret_value() == "abc"
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.shard_ids == [0, 2]
+    assert settings.shard_count == 4
+
+
+def test_token_is_not_shown_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "very-secret")
+    assert "very-secret" not in repr(Settings())
+
+
+def test_bad_log_level_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "loud")
+    with pytest.raises(ValidationError, match="LOG_LEVEL"):
+        Settings()
+
+
+def test_missing_token_exits_2_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "DISCORD_TOKEN" in err
+    assert "sandbox" in err
+    assert "Traceback" not in err
