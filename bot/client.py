@@ -20,6 +20,7 @@ from bot.config import GuildConfigService
 from bot.health import HEARTBEAT_EVERY, write_heartbeat
 from bot.settings import Settings
 from bot.ui.errors import CommandTree
+from bot.ui.paginator import PageButton, PageSource
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +84,13 @@ class StudyCircle(commands.AutoShardedBot):
         self.started_monotonic = time.monotonic()
         self.version = __version__
         self.failed_extensions: dict[str, BaseException] = {}
+        self.page_sources: dict[str, PageSource] = {}
         self._extensions_to_load = extensions if extensions is not None else extension_names()
         point_discord_py_at(settings)
 
     async def setup_hook(self) -> None:
+        # Persistent components are parsed from their custom ids, so they survive restarts.
+        self.add_dynamic_items(PageButton)
         for name in self._extensions_to_load:
             try:
                 await self.load_extension(name)
