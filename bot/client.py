@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import pkgutil
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -18,17 +16,13 @@ import cogs
 from bot import __version__
 from bot.config import GuildConfigService
 from bot.health import HEARTBEAT_EVERY, write_heartbeat
+from bot.scheduling import TimerDispatcher, TimerRecord, TimerService
+from bot.scheduling.clock import Clock, Sleeper, real_sleep_until, utc_now
 from bot.settings import Settings
 from bot.ui.errors import CommandTree
 from bot.ui.paginator import PageButton, PageSource
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def extension_names() -> list[str]:
@@ -60,6 +54,7 @@ class StudyCircle(commands.AutoShardedBot):
         engine: AsyncEngine,
         session_factory: async_sessionmaker[AsyncSession],
         clock: Clock = utc_now,
+        sleep_until: Sleeper = real_sleep_until,
         extensions: list[str] | None = None,
         **options: Any,
     ) -> None:
@@ -81,6 +76,16 @@ class StudyCircle(commands.AutoShardedBot):
         self.session_factory = session_factory
         self.clock = clock
         self.guild_config = GuildConfigService(session_factory)
+        # One timer core for every feature: cogs register handlers for their kinds in cog_load.
+        self.timers = TimerService(session_factory, clock=clock)
+        self.dispatcher = TimerDispatcher(
+            session_factory,
+            timers=self.timers,
+            clock=clock,
+            sleep_until=sleep_until,
+            shard_filter=self.owns_guild,
+            on_missed=self.report_missed_timers,
+        )
         self.started_monotonic = time.monotonic()
         self.version = __version__
         self.failed_extensions: dict[str, BaseException] = {}
@@ -99,11 +104,33 @@ class StudyCircle(commands.AutoShardedBot):
                 self.failed_extensions[name] = error
                 log.exception("could not load extension %s", name)
         await self.sync_commands()
+        await self.dispatcher.start()
         self.heartbeat.start()
 
     async def close(self) -> None:
         self.heartbeat.cancel()
+        await self.dispatcher.stop()
         await super().close()
+
+    async def report_missed_timers(self, missed: list[TimerRecord]) -> None:
+        """Tell each server's organisers (in the log channel) what was missed during downtime."""
+        by_guild: dict[int, list[TimerRecord]] = {}
+        for record in missed:
+            by_guild.setdefault(record.guild_id, []).append(record)
+        for guild_id, records in by_guild.items():
+            log.warning("guild %s: %d scheduled actions missed", guild_id, len(records))
+            channel_id = (await self.guild_config.get(guild_id)).channels.get("log")
+            if channel_id is None:
+                continue
+            kinds = ", ".join(sorted({r.kind for r in records}))
+            text = (
+                f"While I was offline, {len(records)} scheduled action(s) passed their time "
+                f"and were skipped rather than sent late: {kinds}."
+            )
+            try:
+                await self.get_partial_messageable(channel_id, guild_id=guild_id).send(text)
+            except discord.HTTPException:
+                log.warning("could not tell guild %s about missed timers", guild_id)
 
     @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
     async def heartbeat(self) -> None:

@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.client import Clock, StudyCircle, utc_now
+from bot.client import StudyCircle
 from bot.db import create_engine, create_session_factory, migrate
+from bot.scheduling.clock import Clock, utc_now
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

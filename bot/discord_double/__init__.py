@@ -1,0 +1,34 @@
+"""A loopback Discord (gateway + REST API v10) for tests and the sandbox.
+
+See :mod:`bot.discord_double.double` for the model and :mod:`bot.discord_double.testing` for
+the pytest helpers. To point an unmodified discord.py at it::
+
+    discord.http.Route.BASE = double.api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(double.gateway_url)
+"""
+
+from .double import DiscordDouble, iter_components
+from .interactions import CommandError, FakeAttachment, InteractionReply, ReplyFile
+from .render import render
+from .server import Fault, RecordedRequest
+from .state import ChannelType, FakeChannel, FakeGuild, FakeRole, FakeUser
+from .validation import SpecNotFoundError, SpecValidator
+
+__all__ = [
+    "ChannelType",
+    "CommandError",
+    "DiscordDouble",
+    "FakeAttachment",
+    "FakeChannel",
+    "FakeGuild",
+    "FakeRole",
+    "FakeUser",
+    "Fault",
+    "InteractionReply",
+    "RecordedRequest",
+    "ReplyFile",
+    "SpecNotFoundError",
+    "SpecValidator",
+    "iter_components",
+    "render",
+]

@@ -1,0 +1,96 @@
+"""iCalendar (.ics) export of a weekly schedule.
+
+One recurring VEVENT (``DTSTART;TZID=...`` + ``RRULE:FREQ=WEEKLY;BYDAY=..`` with ``UNTIL`` when
+the schedule ends), ``EXDATE`` for skipped dates and an override VEVENT with ``RECURRENCE-ID``
+for each moved session, plus a generated VTIMEZONE. RFC 5545 resolves non-existent and
+ambiguous local times exactly as :mod:`bot.scheduling.recurrence` does (offset before the gap;
+first of two), so calendar apps show the same instants as the bot.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, vRecur
+
+from bot.scheduling.recurrence import local_to_utc, next_occurrences, regular_dates
+
+if TYPE_CHECKING:
+    from bot.scheduling.sessions import ScheduleInfo
+
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+PRODID = "-//Study Circle//Reading group sessions//EN"
+
+
+def schedule_uid(info: ScheduleInfo) -> str:
+    """Stable across exports, so re-importing updates instead of duplicating."""
+    return f"session-{info.guild_id}-{info.id}@study-circle"
+
+
+def schedule_to_ics(
+    info: ScheduleInfo,
+    *,
+    title: str = "Reading group",
+    since: date | None = None,
+    stamp: datetime | None = None,
+) -> bytes:
+    """The schedule as .ics bytes (CRLF line ends, folded lines)."""
+    tz = ZoneInfo(info.zone)
+    recurrence = info.recurrence()
+    stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    if since is None:
+        since = info.starts or (info.created_at or stamp).astimezone(tz).date()
+    first_day = next(regular_dates(recurrence, since), None)
+
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", title[:200])
+    if first_day is None:
+        return cal.to_ical()
+
+    def local(day: date, at: time | None = None) -> datetime:
+        return datetime.combine(day, info.at if at is None else at, tzinfo=tz)
+
+    master = Event()
+    master.add("uid", schedule_uid(info))
+    master.add("dtstamp", stamp)
+    master.add("summary", title[:200])
+    master.add("dtstart", local(first_day))
+    master.add("duration", info.duration)
+    rule: dict[str, object] = {"freq": "weekly", "byday": BYDAY[info.weekday]}
+    if info.ends is not None:
+        last = list(regular_dates(recurrence, info.ends - timedelta(days=6)))
+        if last:
+            rule["until"] = local_to_utc(last[-1], info.at, tz)
+    master.add("rrule", vRecur(rule))
+    skipped = [local(d) for d in sorted(info.skips) if recurrence.is_occurrence_date(d)]
+    if skipped:
+        master.add("exdate", skipped)
+    cal.add_component(master)
+
+    for day, (new_day, new_time) in sorted(info.moves.items()):
+        if day in info.skips or not recurrence.is_occurrence_date(day):
+            continue
+        override = Event()
+        override.add("uid", schedule_uid(info))
+        override.add("dtstamp", stamp)
+        override.add("recurrence-id", local(day))
+        override.add("summary", title[:200])
+        override.add("dtstart", local(new_day, new_time))
+        override.add("duration", info.duration)
+        cal.add_component(override)
+
+    horizon_end = info.ends or (first_day + timedelta(days=366 * 5))
+    cal.add_missing_timezones(
+        first_date=first_day - timedelta(days=1), last_date=horizon_end + timedelta(days=1)
+    )
+    return cal.to_ical()
+
+
+def preview(info: ScheduleInfo, after: datetime, count: int = 5) -> list[datetime]:
+    """The UTC starts a calendar app will show next (same as the bot's)."""
+    return [o.start for o in next_occurrences(info.recurrence(), after, count)]

@@ -1,0 +1,97 @@
+"""Chicago and MLA citations: exact strings for each kind of reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.errors import UserError
+from bot.library.citations import chicago_bibliography, chicago_note, cite, mla
+from bot.library.loader import load_pack
+from bot.library.schemas import Person, Reading
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack(CONTENT)
+
+
+def test_book(pack) -> None:
+    pirani = pack.reading("pirani-2008")
+    title = (
+        "*The Russian Revolution in Retreat, 1920–24: Soviet Workers and the New Communist Elite*"
+    )
+    assert chicago_bibliography(pirani) == f"Pirani, Simon. {title}. London: Routledge, 2008."
+    assert chicago_note(pirani) == f"Simon Pirani, {title} (London: Routledge, 2008)."
+    assert mla(pirani) == f"Pirani, Simon. {title}. Routledge, 2008."
+
+
+def test_edited_anthology_with_url(pack) -> None:
+    book = pack.reading("bloodstained-2017")
+    assert cite(book, "chicago") == (
+        "Friends of Aron Baron, ed. *Bloodstained: One Hundred Years of Leninist "
+        "Counterrevolution*. Chico, CA: AK Press, 2017. https://www.akpress.org/bloodstained.html."
+    )
+    assert cite(book, "MLA") == (
+        "Friends of Aron Baron, editor. *Bloodstained: One Hundred Years of Leninist "
+        "Counterrevolution*. AK Press, 2017, www.akpress.org/bloodstained.html."
+    )
+
+
+def test_periodical_article_with_month(pack) -> None:
+    article = pack.reading("maximoff-1917")
+    assert mla(article) == (
+        "Maximoff, G. P. “The Soviet of Workers', Soldiers' and Peasants' Deputies.” "
+        "*Golos Truda*, Dec. 1917."
+    )
+    assert chicago_note(article).endswith("*Golos Truda*, December 1917.")
+
+
+def test_chapter_with_translator(pack) -> None:
+    serge = pack.reading("serge-kronstadt-21")
+    assert chicago_bibliography(serge) == (
+        "Serge, Victor. “Kronstadt '21.” In *Memoirs of a Revolutionary*, translated by "
+        "Peter Sedgwick. 1951."
+    )
+    assert mla(serge) == (
+        "Serge, Victor. “Kronstadt '21.” *Memoirs of a Revolutionary*, translated by Peter "
+        "Sedgwick, 1951."
+    )
+
+
+def test_online_essay_and_the_resolution(pack) -> None:
+    assert mla(pack.reading("mckay-2020")) == (
+        "McKay, Iain. “The Trotskyist School of Falsification.” *Anarchist Writers*, 2020."
+    )
+    resolution = pack.reading("kronstadt-resolution-1921")
+    assert chicago_bibliography(resolution).endswith("” Kronstadt, 28 February 1921.")
+    assert mla(resolution).endswith("” 28 Feb. 1921, Kronstadt.")
+
+
+def test_multiple_authors_and_deterministic_output() -> None:
+    reading = Reading.model_validate(
+        {
+            "id": "x",
+            "kind": "book",
+            "title": "A Title",
+            "year": 2001,
+            "publisher": "Pub",
+            "authors": [{"name": "Ann Smith"}, {"name": "Bob Jones"}, {"name": "Cy Young"}],
+            "summary": "A summary that is long enough to pass validation.",
+        }
+    )
+    assert (
+        chicago_bibliography(reading)
+        == "Smith, Ann, Bob Jones, and Cy Young. *A Title*. Pub, 2001."
+    )
+    assert mla(reading) == "Smith, Ann, et al. *A Title*. Pub, 2001."
+    assert cite(reading, "mla") == cite(reading, "mla")
+    assert Person(name="Iain McKay").inverted == "McKay, Iain"
+
+
+def test_unknown_style(pack) -> None:
+    with pytest.raises(UserError, match="chicago, chicago-note, mla"):
+        cite(pack.reading("pirani-2008"), "apa")
