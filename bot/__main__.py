@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,15 +56,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"error: invalid settings:\n{error}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
     command = args.command or "run"
+    quiet_sandbox = command == "sandbox" and "LOG_LEVEL" not in os.environ
+    setup_logging("WARNING" if quiet_sandbox else settings.log_level)
     if command == "run":
         if settings.discord_token is None or not settings.discord_token.get_secret_value():
             print(NO_TOKEN, file=sys.stderr)
             return 2
         from bot import runtime
+        from bot.library.loader import ContentError
 
-        asyncio.run(runtime.run(settings, settings.discord_token.get_secret_value()))
+        try:
+            asyncio.run(runtime.run(settings, settings.discord_token.get_secret_value()))
+        except ContentError as error:
+            print(f"error: the content pack is invalid:\n{error}", file=sys.stderr)
+            return 2
         return 0
     if command == "sandbox":
         from bot import sandbox

@@ -16,8 +16,10 @@ import cogs
 from bot import __version__
 from bot.config import GuildConfigService
 from bot.health import HEARTBEAT_EVERY, write_heartbeat
+from bot.library.loader import ContentPack
 from bot.scheduling import TimerDispatcher, TimerRecord, TimerService
 from bot.scheduling.clock import Clock, Sleeper, real_sleep_until, utc_now
+from bot.services import build_services
 from bot.settings import Settings
 from bot.ui.errors import CommandTree
 from bot.ui.paginator import PageButton, PageSource
@@ -53,6 +55,7 @@ class StudyCircle(commands.AutoShardedBot):
         settings: Settings,
         engine: AsyncEngine,
         session_factory: async_sessionmaker[AsyncSession],
+        content: ContentPack,
         clock: Clock = utc_now,
         sleep_until: Sleeper = real_sleep_until,
         extensions: list[str] | None = None,
@@ -86,6 +89,8 @@ class StudyCircle(commands.AutoShardedBot):
             shard_filter=self.owns_guild,
             on_missed=self.report_missed_timers,
         )
+        self.content = content
+        self.services = build_services(content, session_factory, self.timers, clock)
         self.started_monotonic = time.monotonic()
         self.version = __version__
         self.failed_extensions: dict[str, BaseException] = {}
@@ -104,7 +109,10 @@ class StudyCircle(commands.AutoShardedBot):
                 self.failed_extensions[name] = error
                 log.exception("could not load extension %s", name)
         await self.sync_commands()
+        await self.services.library.start()
         await self.dispatcher.start()
+        # After downtime, move every server's session timers on to the coming occurrences.
+        await self.services.sessions.sync_all()
         self.heartbeat.start()
 
     async def close(self) -> None:

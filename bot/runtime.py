@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.client import StudyCircle
 from bot.db import create_engine, create_session_factory, migrate
+from bot.library.loader import load_pack
 from bot.scheduling.clock import Clock, utc_now
 from bot.settings import Settings
 
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 async def open_bot(
     settings: Settings, *, clock: Clock = utc_now, **options: Any
 ) -> AsyncIterator[StudyCircle]:
-    """Migrate the database, build the bot, and close both cleanly on exit."""
+    """Load the content pack, migrate the database, build the bot; close both cleanly on exit."""
+    content = load_pack(settings.content_dir)
     engine = create_engine(settings.database_url)
     try:
         await migrate.upgrade(engine)
@@ -29,6 +31,7 @@ async def open_bot(
             settings=settings,
             engine=engine,
             session_factory=create_session_factory(engine),
+            content=content,
             clock=clock,
             **options,
         )

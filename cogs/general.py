@@ -46,8 +46,7 @@ class General(commands.Cog):
             colour=discord.Colour.dark_red(),
         )
         embed.add_field(name="Version", value=self.bot.version)
-        pack = getattr(self.bot, "content", None)
-        embed.add_field(name="Content pack", value=getattr(pack, "name", "none loaded"))
+        embed.add_field(name="Content pack", value=self.bot.content.meta.name)
         embed.add_field(name="Uptime", value=_human_duration(self.bot.uptime_seconds))
         embed.add_field(name="Database", value=self.bot.engine.dialect.name)
         embed.add_field(name="Servers", value=str(len(self.bot.guilds)))

@@ -16,6 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db import create_engine, create_session_factory
 from bot.db.models import Base
 
+# The end-to-end fixtures (double, server, other_server, settings, bot_runner, bot).
+pytest_plugins = ["tests.e2e.fixtures"]
+
 
 def database_url(tmp_path: Path) -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"

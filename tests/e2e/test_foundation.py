@@ -7,7 +7,7 @@ from jsonschema import Draft202012Validator
 
 from bot.client import StudyCircle
 from bot.discord_double import DiscordDouble
-from tests.e2e.conftest import Server
+from tests.e2e.fixtures import Server
 
 
 async def test_login_and_command_sync_validate(double: DiscordDouble, bot: StudyCircle) -> None:

@@ -1,4 +1,4 @@
-"""End-to-end fixtures: the real bot, its real cogs and discord.py, against the loopback double.
+"""End-to-end fixtures (a pytest plugin, see tests/conftest.py): the real bot, its real cogs and discord.py, against the loopback double.
 
 Every request body the bot sends is validated against Discord's OpenAPI description; a test
 fails at teardown if any was invalid or hit a route the double does not know.
@@ -101,9 +101,11 @@ def bot_runner(double: DiscordDouble, settings: Settings) -> BotRunner:
     async def run(
         clock: Clock = utc_now, sleep_until: Sleeper = real_sleep_until
     ) -> AsyncIterator[StudyCircle]:
-        async with open_bot(settings, clock=clock, sleep_until=sleep_until) as bot:
-            async with connected_bot(double, bot):
-                yield bot
+        async with (
+            open_bot(settings, clock=clock, sleep_until=sleep_until) as bot,
+            connected_bot(double, bot),
+        ):
+            yield bot
 
     return run
 

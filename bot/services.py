@@ -1,0 +1,56 @@
+"""The domain services, built once per bot and shared by the cogs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.discussion.polls import PollService
+from bot.discussion.prompts import PromptService
+from bot.library.loader import ContentPack
+from bot.library.service import LibraryService
+from bot.scheduling import ReminderService, SessionService, TimerService
+from bot.scheduling.clock import Clock
+from bot.scheduling.syllabus import SessionWeeks
+
+POLL_CLOSE = "poll.close"
+
+
+@dataclass(frozen=True)
+class Services:
+    library: LibraryService
+    sessions: SessionService
+    reminders: ReminderService
+    prompts: PromptService
+    polls: PollService
+
+
+def poll_close_key(poll_id: int) -> str:
+    return f"{POLL_CLOSE}:{poll_id}"
+
+
+def build_services(
+    pack: ContentPack,
+    session_factory: async_sessionmaker[AsyncSession],
+    timers: TimerService,
+    clock: Clock,
+) -> Services:
+    sessions = SessionService(session_factory, timers, clock)
+
+    async def schedule_close(guild_id: int, poll_id: int, due_at: datetime) -> None:
+        await timers.schedule(
+            guild_id, POLL_CLOSE, due_at, {"poll_id": poll_id}, dedupe_key=poll_close_key(poll_id)
+        )
+
+    async def cancel_close(guild_id: int, poll_id: int) -> None:
+        await timers.cancel_key(poll_close_key(poll_id), guild_id=guild_id)
+
+    return Services(
+        library=LibraryService(pack, session_factory, clock, calendar=SessionWeeks(sessions)),
+        sessions=sessions,
+        reminders=ReminderService(session_factory, timers, clock),
+        prompts=PromptService(session_factory, clock),
+        polls=PollService(session_factory, clock, schedule_close, cancel_close),
+    )
