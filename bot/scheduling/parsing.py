@@ -110,7 +110,8 @@ def parse_duration(
 ) -> timedelta:
     """``90m``, ``1h30m``, ``1h 30m``, ``2 hours``, ``3d``, ``1 week``; a bare number is minutes."""
     cleaned = _clean(text, "a duration").casefold().replace(",", " ").replace(" and ", " ")
-    if cleaned.isdigit() and len(cleaned) <= 6:
+    # isdigit() alone accepts "²", which int() refuses.
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 6:
         seconds = int(cleaned) * 60
     else:
         parts = _DURATION_PART.findall(cleaned)
