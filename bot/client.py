@@ -71,6 +71,9 @@ class StudyCircle(commands.AutoShardedBot):
             intents=discord.Intents.default(),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=CommandTree,
+            # discord.py waits this long for more GUILD_CREATEs before on_ready (2 s by
+            # default, meant for member chunking, which this bot does not use).
+            guild_ready_timeout=options.pop("guild_ready_timeout", 0.5),
             **shard_options,
             **options,
         )

@@ -26,7 +26,7 @@ async def open_bot(
     content = load_pack(settings.content_dir)
     engine = create_engine(settings.database_url)
     try:
-        await migrate.upgrade(engine)
+        await migrate.upgrade_if_needed(engine)
         bot = StudyCircle(
             settings=settings,
             engine=engine,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Collection, Sequence
 from functools import cache
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from bot.discussion.polls import PollResult
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 WIDTH = 800
 PADDING = 20
@@ -44,6 +46,8 @@ def bar_length(value: int, largest: int) -> int:
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont
+
     return ImageFont.load_default(size=size)
 
 
@@ -67,6 +71,9 @@ def render_bar_chart(
     bars = list(bars)[:MAX_BARS]
     if any(value < 0 for _, value in bars):
         raise ValueError("bar values must not be negative")
+    # Pillow is imported on first use: most processes never draw a chart.
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH, chart_height(len(bars))), BACKGROUND)
     draw = ImageDraw.Draw(image)
     title_font, font = _font(FONT_SIZE + 4), _font(FONT_SIZE)
