@@ -11,6 +11,7 @@ from bot.discussion.polls import PollService
 from bot.discussion.prompts import PromptService
 from bot.library.loader import ContentPack
 from bot.library.service import LibraryService
+from bot.privacy import PrivacyService
 from bot.scheduling import ReminderService, SessionService, TimerService
 from bot.scheduling.clock import Clock
 from bot.scheduling.syllabus import SessionWeeks
@@ -25,6 +26,7 @@ class Services:
     reminders: ReminderService
     prompts: PromptService
     polls: PollService
+    privacy: PrivacyService
 
 
 def poll_close_key(poll_id: int) -> str:
@@ -47,10 +49,13 @@ def build_services(
     async def cancel_close(guild_id: int, poll_id: int) -> None:
         await timers.cancel_key(poll_close_key(poll_id), guild_id=guild_id)
 
+    prompts = PromptService(session_factory, clock)
+    polls = PollService(session_factory, clock, schedule_close, cancel_close)
     return Services(
         library=LibraryService(pack, session_factory, clock, calendar=SessionWeeks(sessions)),
         sessions=sessions,
         reminders=ReminderService(session_factory, timers, clock),
-        prompts=PromptService(session_factory, clock),
-        polls=PollService(session_factory, clock, schedule_close, cancel_close),
+        prompts=prompts,
+        polls=polls,
+        privacy=PrivacyService(session_factory, polls, prompts, timers),
     )

@@ -667,6 +667,15 @@ class PollService:
 
     # ---- privacy --------------------------------------------------------------------------
 
+    async def forget_ballot(self, poll_id: int, guild_id: int, user_id: int) -> bool:
+        """Privacy deletion: remove this member's ballot even from an anonymous poll, while its
+        salt still exists (an unclosed poll); False if there was none to find."""
+        async with self._sessions.begin() as session:
+            poll = await _get_poll(session, poll_id, guild_id)
+            if poll.anonymous and poll.voter_salt is None:
+                return False
+            return await _delete_ballot(session, poll_id, self._voter_key(poll, user_id)) > 0
+
     async def anonymise_member(self, guild_id: int, user_id: int) -> int:
         """Privacy deletion: unlink ``user_id`` from ballots and polls they created in this
         server (their votes still count). Returns the number of rows changed."""
