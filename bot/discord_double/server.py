@@ -158,6 +158,8 @@ class RestApi:
         self.interactions: dict[int, PendingInteraction] = {}
         self.interactions_by_token: dict[str, PendingInteraction] = {}
         self.pins: dict[int, list[int]] = {}
+        # Messages created with enforce_nonce: Discord returns the first one for a repeat.
+        self.nonces: dict[str, int] = {}
         self.channel_order: dict[int, list[int]] = {}
         self._router = _Router()
         self._register_routes()
@@ -642,7 +644,16 @@ class RestApi:
         channel = self._channel(call.int_param("channel_id"))
         if channel.type == ChannelType.dm and channel.recipient and channel.recipient.closed_dms:
             raise RestError(403, 50007, "Cannot send messages to this user")
-        return self.create_message(channel, call.json, call.files)
+        nonce = call.json.get("nonce") if call.json.get("enforce_nonce") else None
+        if nonce is not None and str(nonce) in self.nonces:
+            # Discord's idempotency: the same author and nonce give back the earlier message.
+            earlier = self.world.messages.get(self.nonces[str(nonce)])
+            if earlier is not None:
+                return earlier
+        message = self.create_message(channel, call.json, call.files)
+        if nonce is not None:
+            self.nonces[str(nonce)] = int(message["id"])
+        return message
 
     async def get_message(self, call: Call) -> Any:
         return self._message(call.int_param("channel_id"), call.int_param("message_id"))

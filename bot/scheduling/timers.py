@@ -7,9 +7,14 @@ Rules (why they are what they are):
   never both run it. After the handler returns the row becomes ``done`` (or ``late``); if it
   raises, ``failed`` with the traceback, and it is *not* retried: a handler that crashed halfway
   may already have sent its message, and a duplicate announcement is worse than a missing one.
-* **Crashes.** A row still ``running`` at start-up whose claim is older than
-  ``stale_claim_after`` belonged to a process that died mid-action. It is marked
-  ``interrupted`` and not resent (at most once); organisers are told through ``on_missed``.
+* **Crashes.** A row still ``running`` at start-up belonged to a process that died mid-action.
+  If its kind was registered with ``redeliver=True`` and it was claimed within
+  ``redeliver_within``, it goes back to ``pending`` and runs again: such handlers send with
+  :func:`delivery_nonce`, and Discord answers a repeated nonce (``enforce_nonce``) with the
+  message it already created, so the member gets it exactly once whether or not the dead
+  process had sent it. Otherwise, once its claim is older than ``stale_claim_after``, it is
+  marked ``interrupted`` and not resent (at most once); organisers are told through
+  ``on_missed``.
 * **Downtime.** A row overdue by less than ``grace`` runs at once and is marked ``late``; an
   older one is marked ``missed`` without running, and ``on_missed`` is called with it.
 * **One task.** The dispatcher keeps a heap of ``(due timestamp, id)`` for this process's
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import heapq
 import itertools
 import logging
@@ -349,6 +355,12 @@ class TimerService:
             return [TimerRecord.from_row(row) for row in rows]
 
 
+def delivery_nonce(timer: TimerRecord, *parts: object) -> str:
+    """A message nonce unique to this timer (and recipient): Discord's idempotency key."""
+    digest = hashlib.sha256(repr((timer.id, timer.dedupe_key, *parts)).encode()).hexdigest()
+    return digest[:25]  # Discord allows 25 characters
+
+
 def default_dispatcher_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
@@ -374,6 +386,7 @@ class TimerDispatcher:
         shard_filter: ShardFilter | None = None,
         on_missed: MissedCallback | None = None,
         stale_claim_after: timedelta = timedelta(minutes=10),
+        redeliver_within: timedelta = timedelta(minutes=2),
         max_sleep: timedelta = timedelta(minutes=5),
         max_concurrency: int = 16,
         batch_size: int = 200,
@@ -389,6 +402,8 @@ class TimerDispatcher:
         self._shard_filter = shard_filter
         self._on_missed = on_missed
         self._stale_claim_after = stale_claim_after
+        self._redeliver_within = redeliver_within
+        self._redeliverable: set[str] = set()
         self._max_sleep = max_sleep
         self._batch_size = batch_size
         self.name = (name or default_dispatcher_name())[:48]
@@ -406,9 +421,15 @@ class TimerDispatcher:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    def register(self, kind: str, handler: Handler) -> None:
-        """Add a handler for ``kind`` (before ``start()``)."""
+    def register(self, kind: str, handler: Handler, *, redeliver: bool = False) -> None:
+        """Add a handler for ``kind`` (before ``start()``).
+
+        ``redeliver=True`` promises the handler is safe to run again after a crash (it sends
+        with :func:`delivery_nonce`), so an action cut short by a crash is completed on restart.
+        """
         self.handlers[kind] = handler
+        if redeliver:
+            self._redeliverable.add(kind)
 
     @property
     def running(self) -> bool:
@@ -627,14 +648,31 @@ class TimerDispatcher:
         await self._report([replace(r, status=MISSED) for r in records])
 
     async def _recover_interrupted(self) -> None:
-        cutoff = self._clock() - self._stale_claim_after
+        now = self._clock()
+        cutoff = now - self._stale_claim_after
         async with self._session_factory() as s, s.begin():
-            rows = (
-                await s.scalars(
-                    select(Timer).where(Timer.status == RUNNING, Timer.claimed_at < cutoff)
+            running = (await s.scalars(select(Timer).where(Timer.status == RUNNING))).all()
+            running = [
+                r for r in running if self._shard_filter is None or self._shard_filter(r.guild_id)
+            ]
+            retry = [
+                r.id
+                for r in running
+                if r.kind in self._redeliverable
+                and _aware(r.claimed_at or now) >= now - self._redeliver_within
+            ]
+            if retry:
+                await s.execute(
+                    update(Timer)
+                    .where(Timer.id.in_(retry), Timer.status == RUNNING)
+                    .values(status=PENDING, claimed_by=None)
                 )
-            ).all()
-            rows = [r for r in rows if self._shard_filter is None or self._shard_filter(r.guild_id)]
+                log.warning("%d timers cut short by a crash will run again", len(retry))
+            rows = [
+                r
+                for r in running
+                if r.id not in retry and r.claimed_at is not None and _aware(r.claimed_at) < cutoff
+            ]
             if not rows:
                 return
             await s.execute(

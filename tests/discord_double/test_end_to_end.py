@@ -295,3 +295,16 @@ def test_missing_spec(tmp_path: Path) -> None:
     with pytest.raises(SpecNotFoundError, match="DISCORD_API_SPEC"):
         DiscordDouble(validate=True, spec_path=missing)
     assert DiscordDouble(validate=None, spec_path=missing).validator is None
+
+
+async def test_enforced_nonce_returns_the_first_message(setup: Setup) -> None:
+    double, bot = setup.double, setup.bot
+    channel = bot.get_partial_messageable(setup.guild.general.id, guild_id=setup.guild.id)
+    first = await channel.send("reminder", nonce="t42u7")
+    again = await channel.send("reminder", nonce="t42u7")
+    other = await channel.send("reminder", nonce="t43u7")
+    assert again.id == first.id
+    assert other.id != first.id
+    assert [m["content"] for m in double.channel_messages(setup.guild.general)].count(
+        "reminder"
+    ) == 2

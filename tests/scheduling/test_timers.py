@@ -22,6 +22,7 @@ from bot.scheduling.timers import (
     TimerDispatcher,
     TimerRecord,
     TimerService,
+    delivery_nonce,
 )
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -304,6 +305,42 @@ async def test_stale_running_rows_become_interrupted_not_resent(session_factory,
     assert await status_of(session_factory, crashed.id) == INTERRUPTED
     # A recent claim may belong to a live process: left alone.
     assert await status_of(session_factory, fresh.id) == RUNNING
+
+
+async def test_redeliverable_rows_cut_short_by_a_crash_run_again(session_factory, clock, timers):
+    recent = await timers.schedule(GUILD, "test", T0 - timedelta(seconds=30), {"name": "recent"})
+    old = await timers.schedule(GUILD, "test", T0 - timedelta(hours=1), {"name": "old"})
+    async with session_factory() as s, s.begin():
+        for timer, claimed in (
+            (recent, T0 - timedelta(seconds=20)),
+            (old, T0 - timedelta(hours=1)),
+        ):
+            await s.execute(
+                update(Timer)
+                .where(Timer.id == timer.id)
+                .values(status=RUNNING, claimed_at=claimed, claimed_by="dead#1", attempts=1)
+            )
+    rec = Recorder(clock)
+    d = make_dispatcher(session_factory, clock, timers, rec)
+    d.register("test", rec.handle, redeliver=True)
+    await d.start()
+    try:
+        await d.settle()
+    finally:
+        await d.stop()
+    # The recent claim is completed (its handler dedupes by nonce); the old one is reported.
+    assert rec.names == ["recent"]
+    assert rec.fired[0].attempts == 2
+    assert await status_of(session_factory, recent.id) in {DONE, LATE}
+    assert [t.id for t in rec.missed] == [old.id]
+    assert await status_of(session_factory, old.id) == INTERRUPTED
+
+
+def test_delivery_nonce_is_stable_short_and_per_recipient() -> None:
+    timer = TimerRecord(7, GUILD, "test", T0, {}, RUNNING, dedupe_key="k")
+    assert delivery_nonce(timer, 1) == delivery_nonce(timer, 1)
+    assert delivery_nonce(timer, 1) != delivery_nonce(timer, 2)
+    assert len(delivery_nonce(timer, 10**19)) <= 25
 
 
 async def test_shard_filter_dispatches_only_own_guilds(session_factory, clock, timers):
