@@ -15,11 +15,8 @@ import argparse
 import random
 import sqlite3
 import statistics
-import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.library.loader import load_pack
 from bot.library.search import SearchIndex, excerpt_document

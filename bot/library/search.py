@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from bot.errors import UserError
 from bot.library.loader import ContentPack
-from bot.library.text import STOPWORDS, fold, stem, terms
+from bot.library.text import STOPWORDS, TOKEN_RE, fold, stem, terms
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 12
@@ -327,6 +327,23 @@ def _query_tokens(query: str) -> list[str]:
             "Try a name, a place or a distinctive word."
         )
     return tokens
+
+
+def compact_query(query: str) -> str:
+    """The shortest query that searches exactly like ``query``: its distinct meaningful words,
+    folded, without stopwords, repeats or punctuation.
+
+    A paged search carries its query in each button's custom id (at most 100 characters); the
+    compact form lets a long question still page through the very same hits.
+    """
+    words: dict[str, str] = {}
+    for token in TOKEN_RE.findall(fold(query or "")):
+        if token in STOPWORDS:
+            continue
+        words.setdefault(stem(token), token)
+        if len(words) == MAX_QUERY_TERMS:
+            break
+    return " ".join(words.values())
 
 
 def escape_markdown(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -88,6 +88,18 @@ class Syllabus:
     weeks: tuple[SyllabusWeek, ...]
     unscheduled: tuple[ReadingCard, ...]
     current_week: int
+    labels: Mapping[int, str] = field(default_factory=dict)
+
+    def week(self, number: int) -> SyllabusWeek:
+        """Week ``number`` (an empty one if nothing is assigned to it)."""
+        for week in self.weeks:
+            if week.number == number:
+                return week
+        return SyllabusWeek(number, self.labels.get(number), None, ())
+
+    @property
+    def current(self) -> SyllabusWeek:
+        return self.week(min(self.current_week, MAX_WEEK))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +220,7 @@ class LibraryService:
         self._sessions = session_factory
         self._clock = clock
         self.calendar = calendar
+        self._start_dates: dict[int, date] = {}  # set once per server, then read often
         self.index = index or SearchIndex.from_pack(pack)
         self._guilds: dict[int, _GuildData] = {}
         self._loaded = False
@@ -436,9 +449,12 @@ class LibraryService:
 
     async def start_date(self, guild_id: int, today: date | None = None) -> date:
         """Week 1's first day; set to the Monday of ``today``'s week on first use."""
+        if (known := self._start_dates.get(guild_id)) is not None:
+            return known
         async with self._sessions() as session:
             row = await session.get(LibrarySyllabus, guild_id)
             if row is not None:
+                self._start_dates[guild_id] = row.start_date
                 return row.start_date
         today = today or self._clock().date()
         start = today - timedelta(days=today.weekday())
@@ -451,7 +467,8 @@ class LibraryService:
             async with self._sessions() as session:
                 row = await session.get(LibrarySyllabus, guild_id)
                 assert row is not None
-                return row.start_date
+                start = row.start_date
+        self._start_dates[guild_id] = start
         return start
 
     async def set_start_date(self, guild_id: int, start: date) -> None:
@@ -463,22 +480,26 @@ class LibraryService:
                 )
             else:
                 row.start_date, row.updated_at = start, self._clock()
+        self._start_dates[guild_id] = start
 
-    async def _week_starts(self, guild_id: int, today: date, weeks: int) -> list[date]:
-        if self.calendar is not None:
-            dates = await self.calendar.week_starts(guild_id)
-            if dates:
-                return sorted(dates)
-        start = await self.start_date(guild_id, today)
-        return [start + timedelta(weeks=k) for k in range(max(weeks, 1))]
+    async def _calendar(self, guild_id: int, today: date) -> tuple[list[date] | None, date]:
+        """The session dates (if the schedule drives the weeks) or the stored start date."""
+        if self.calendar is not None and (dates := await self.calendar.week_starts(guild_id)):
+            ordered = sorted(dates)
+            return ordered, ordered[0]
+        return None, await self.start_date(guild_id, today)
+
+    @staticmethod
+    def _week_number(dates: list[date] | None, start: date, today: date) -> int:
+        if dates is not None:
+            return max(1, sum(1 for d in dates if d <= today))
+        return max(1, (today - start).days // 7 + 1)
 
     async def current_week(self, guild_id: int, today: date | None = None) -> int:
         """The syllabus week ``today`` falls in (1 before the start; counts on past the end)."""
         today = today or self._clock().date()
-        if self.calendar is not None and (dates := await self.calendar.week_starts(guild_id)):
-            return max(1, sum(1 for d in dates if d <= today))
-        start = await self.start_date(guild_id, today)
-        return max(1, (today - start).days // 7 + 1)
+        dates, start = await self._calendar(guild_id, today)
+        return self._week_number(dates, start, today)
 
     async def syllabus(self, guild_id: int, today: date | None = None) -> Syllabus:
         """Weeks in order with their readings and start dates, plus unscheduled server readings."""
@@ -489,7 +510,8 @@ class LibraryService:
         for card in cards:
             (by_week.setdefault(card.week, []) if card.week else unscheduled).append(card)
         last = max(by_week, default=0)
-        starts = await self._week_starts(guild_id, today, last)
+        dates, start = await self._calendar(guild_id, today)
+        starts = dates or [start + timedelta(weeks=k) for k in range(max(last, 1))]
         labels = self.pack.meta.week_labels
         weeks = tuple(
             SyllabusWeek(
@@ -500,20 +522,16 @@ class LibraryService:
             )
             for n in sorted(by_week)
         )
-        return Syllabus(weeks, tuple(unscheduled), await self.current_week(guild_id, today))
+        current = self._week_number(dates, start, today)
+        return Syllabus(weeks, tuple(unscheduled), current, labels)
 
     async def week(self, guild_id: int, number: int, today: date | None = None) -> SyllabusWeek:
         self._check_week(number)
-        syllabus = await self.syllabus(guild_id, today)
-        for week in syllabus.weeks:
-            if week.number == number:
-                return week
-        return SyllabusWeek(number, self.pack.meta.week_labels.get(number), None, ())
+        return (await self.syllabus(guild_id, today)).week(number)
 
     async def current(self, guild_id: int, today: date | None = None) -> SyllabusWeek:
         """This week's assignment (the week may have no readings: check ``readings``)."""
-        number = await self.current_week(guild_id, today)
-        return await self.week(guild_id, min(number, MAX_WEEK), today)
+        return (await self.syllabus(guild_id, today)).current
 
     # -- progress -------------------------------------------------------------------------
     async def mark_done(

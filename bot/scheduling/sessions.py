@@ -691,23 +691,31 @@ class SessionService:
         allowed = {"event_id", "thread_id", "announcement_channel_id", "announcement_message_id"}
         if unknown := set(ids) - allowed:
             raise TypeError(f"unknown link fields: {sorted(unknown)}")
-        async with self._session_factory() as s, s.begin():
-            row = await s.scalar(
-                select(SessionOccurrenceLink).where(
-                    SessionOccurrenceLink.guild_id == guild_id,
-                    SessionOccurrenceLink.schedule_id == schedule_id,
-                    SessionOccurrenceLink.occurrence_start == key,
-                )
-            )
-            if row is None:
-                row = SessionOccurrenceLink(
-                    guild_id=guild_id, schedule_id=schedule_id, occurrence_start=key
-                )
-                s.add(row)
-            for name, value in ids.items():
-                setattr(row, name, value)
-            await s.flush()
-            return _links(row)
+        for attempt in range(2):
+            try:
+                async with self._session_factory() as s, s.begin():
+                    row = await s.scalar(
+                        select(SessionOccurrenceLink).where(
+                            SessionOccurrenceLink.guild_id == guild_id,
+                            SessionOccurrenceLink.schedule_id == schedule_id,
+                            SessionOccurrenceLink.occurrence_start == key,
+                        )
+                    )
+                    if row is None:
+                        row = SessionOccurrenceLink(
+                            guild_id=guild_id, schedule_id=schedule_id, occurrence_start=key
+                        )
+                        s.add(row)
+                    for name, value in ids.items():
+                        setattr(row, name, value)
+                    await s.flush()
+                    return _links(row)
+            except IntegrityError:
+                # Two handlers (announcement, event sync) linked the same new occurrence at
+                # once and the other insert won: the second attempt updates that row.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
 
     async def links(self, guild_id: int, schedule_id: int, key: datetime) -> OccurrenceLinks:
         async with self._session_factory() as s:

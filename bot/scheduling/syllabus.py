@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from itertools import islice
 
-from bot.scheduling.recurrence import regular_dates
+from bot.scheduling.recurrence import local_to_utc, regular_dates
 from bot.scheduling.sessions import SessionService
 
 MAX_WEEKS = 52
@@ -30,6 +30,14 @@ class SessionWeeks:
         else:
             return None
         schedule = info.recurrence()
-        # A skipped week has no session, so its reading moves on to the next one.
-        dates = (day for day in regular_dates(schedule, first) if day not in schedule.skips)
+        created = info.created_at
+        # A skipped week has no session, so its reading moves on to the next one; nor does a
+        # date whose time had already passed when the schedule was made (scheduling Thursdays
+        # 19:00 on a Thursday evening starts with next week's session, not tonight's).
+        dates = (
+            day
+            for day in regular_dates(schedule, first)
+            if day not in schedule.skips
+            and (created is None or local_to_utc(day, info.at, schedule.tz) > created)
+        )
         return list(islice(dates, self._max_weeks))

@@ -8,7 +8,7 @@ import pytest
 
 from bot.errors import UserError
 from bot.library.loader import load_pack
-from bot.library.search import SearchIndex, excerpt_document, snippet
+from bot.library.search import SearchIndex, compact_query, excerpt_document, snippet
 from bot.library.text import fold, terms
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -130,3 +130,25 @@ def test_large_guild_corpus_still_ranks_the_exact_match(index: SearchIndex) -> N
     index.add_many(docs)
     assert index.search("zhelezniak workers", guild_id=5)[0].ref == "g999"
     assert len(index.search("workers party", guild_id=5, limit=100)) == 100
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "what did the sailors at kronstadt demand of the soviets and the party in 1921",
+        "Piriani, Piriani!! — and PIRANI's workers",
+        "Malatésta's letter (to Fabbri) about the dictatorship of the party",
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+        "striking workers, strikes; struck",
+    ],
+)
+def test_compact_query_searches_exactly_like_the_original(index: SearchIndex, query: str) -> None:
+    compact = compact_query(query)
+    assert len(compact) <= len(query)
+    assert compact_query(compact) == compact
+    assert index.search(compact, limit=100) == index.search(query, limit=100)
+
+
+def test_compact_query_drops_stopwords_repeats_and_punctuation() -> None:
+    assert compact_query("The sailors, the SAILORS and the sailor!") == "sailors"
+    assert compact_query("the of and") == ""

@@ -1,0 +1,212 @@
+"""The syllabus: /reading list|current|info|assign|add|done."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import StudyCircle
+from bot.errors import UserError
+from bot.library.service import READING_LIMITS, LibraryService
+from bot.ui import library as cards
+from bot.ui.checks import organiser_only, require_organiser
+from bot.ui.paginator import Page, send_paged
+from bot.ui.views import StudyModal
+
+SYLLABUS_PAGES = "syllabus"
+
+
+class ReadingContext:
+    """What every reading command needs: the service and the server's local date."""
+
+    def __init__(self, bot: StudyCircle) -> None:
+        self.bot = bot
+
+    @property
+    def library(self) -> LibraryService:
+        return self.bot.services.library
+
+    async def today(self, guild_id: int) -> date:
+        """Today in the server's time zone: a week starting on Monday starts on *its* Monday."""
+        config = await self.bot.guild_config.get(guild_id)
+        return self.bot.clock().astimezone(ZoneInfo(config.timezone)).date()
+
+    async def syllabus_pages(self, guild_id: int) -> tuple[list[discord.Embed], int]:
+        syllabus = await self.library.syllabus(guild_id, await self.today(guild_id))
+        return cards.syllabus_pages(syllabus, f"Reading list — {self.bot.content.meta.name}")
+
+
+class SyllabusPages:
+    """Page source for /reading list (the server comes from the click, not the button)."""
+
+    def __init__(self, context: ReadingContext) -> None:
+        self.context = context
+
+    async def render(self, interaction: discord.Interaction, arg: str, number: int) -> Page:
+        if interaction.guild_id is None:
+            raise UserError("The reading list belongs to a server; open it there.")
+        embeds, _ = await self.context.syllabus_pages(interaction.guild_id)
+        return cards.page_of(embeds, number)
+
+
+class AddReadingModal(StudyModal, title="Add a reading"):
+    title_input: discord.ui.TextInput[AddReadingModal] = discord.ui.TextInput(
+        label="Title", custom_id="title", max_length=READING_LIMITS["title"]
+    )
+    authors: discord.ui.TextInput[AddReadingModal] = discord.ui.TextInput(
+        label="Author(s), editor(s) or group",
+        custom_id="authors",
+        placeholder="e.g. Maurice Brinton",
+        max_length=READING_LIMITS["authors"],
+    )
+    year: discord.ui.TextInput[AddReadingModal] = discord.ui.TextInput(
+        label="Year (optional)",
+        custom_id="year",
+        placeholder="e.g. 1970",
+        required=False,
+        max_length=4,
+    )
+    url: discord.ui.TextInput[AddReadingModal] = discord.ui.TextInput(
+        label="Link (optional)",
+        custom_id="url",
+        placeholder="https://…",
+        required=False,
+        max_length=READING_LIMITS["url"],
+    )
+    summary: discord.ui.TextInput[AddReadingModal] = discord.ui.TextInput(
+        label="Summary (optional)",
+        custom_id="summary",
+        style=discord.TextStyle.paragraph,
+        required=False,
+        max_length=READING_LIMITS["summary"],
+    )
+
+    def __init__(self, context: ReadingContext) -> None:
+        super().__init__()
+        self.context = context
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await require_organiser(interaction)  # the role may have gone since the form opened
+        guild_id = interaction.guild_id
+        assert guild_id is not None  # the command is guild-only
+        year_text = self.year.value.strip()
+        if year_text and not year_text.isdecimal():
+            raise UserError(f"The year should be a number such as 1921, not {year_text[:10]!r}.")
+        card = await self.context.library.add_reading(
+            guild_id,
+            interaction.user.id,
+            title=self.title_input.value,
+            authors=self.authors.value,
+            year=int(year_text) if year_text else None,
+            url=self.url.value,
+            summary=self.summary.value,
+        )
+        embed = cards.reading_embed(card, done=0)
+        await interaction.response.send_message(
+            f"Added *{cards.clip(card.title, 300)}* to this server's readings. "
+            "Put it in a week with `/reading assign`.",
+            embed=embed,
+            ephemeral=True,
+        )
+
+
+@app_commands.guild_only()
+class Readings(commands.GroupCog, group_name="reading"):
+    """The syllabus: what to read when, reading cards and progress."""
+
+    def __init__(self, bot: StudyCircle) -> None:
+        self.bot = bot
+        self.context = ReadingContext(bot)
+        super().__init__()
+
+    @property
+    def library(self) -> LibraryService:
+        return self.bot.services.library
+
+    async def cog_load(self) -> None:
+        self.bot.page_sources[SYLLABUS_PAGES] = SyllabusPages(self.context)
+
+    async def cog_unload(self) -> None:
+        self.bot.page_sources.pop(SYLLABUS_PAGES, None)
+
+    @app_commands.command(name="list", extras={"example": "/reading list"})
+    async def list_readings(self, interaction: discord.Interaction) -> None:
+        """The syllabus week by week, with dates and readings."""
+        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        _, current_page = await self.context.syllabus_pages(guild_id)
+        await send_paged(interaction, SYLLABUS_PAGES, number=current_page)
+
+    @app_commands.command(name="current", extras={"example": "/reading current"})
+    async def current(self, interaction: discord.Interaction) -> None:
+        """This week's reading assignment."""
+        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        today = await self.context.today(guild_id)
+        syllabus = await self.library.syllabus(guild_id, today)
+        week = syllabus.current
+        last_week = max((w.number for w in syllabus.weeks), default=0)
+        embed = cards.current_embed(week, last_week=last_week)
+        await interaction.response.send_message(embed=embed)
+
+    @app_commands.command(name="info", extras={"example": "/reading info reading:Brinton"})
+    @app_commands.describe(reading="Title, author or alias of the reading")
+    async def info(self, interaction: discord.Interaction, reading: str) -> None:
+        """A reading's card: authors, summary, where to read it and its week."""
+        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        card = await self.library.reading(guild_id, reading)
+        done = await self.library.done_count(guild_id, card.id)
+        label, starts = None, None
+        if card.week:
+            week = await self.library.week(guild_id, card.week, await self.context.today(guild_id))
+            label, starts = week.label, week.starts
+        embed = cards.reading_embed(card, done=done, week_label=label, week_starts=starts)
+        await interaction.response.send_message(embed=embed)
+
+    @app_commands.command(
+        name="assign",
+        extras={"example": "/reading assign reading:Brinton week:2", "organiser": True},
+    )
+    @app_commands.describe(reading="The reading to schedule", week="Syllabus week, 1 to 52")
+    @organiser_only()
+    async def assign(self, interaction: discord.Interaction, reading: str, week: int) -> None:
+        """Put a reading in a week of this server's syllabus."""
+        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        card = await self.library.assign(guild_id, reading, week, by=interaction.user.id)
+        label = self.bot.content.meta.week_labels.get(week)
+        await interaction.response.send_message(
+            f"*{cards.clip(card.title, 300)}* is now in {cards.week_name(week, label)}.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="add", extras={"example": "/reading add", "organiser": True})
+    @organiser_only()
+    async def add(self, interaction: discord.Interaction) -> None:
+        """Add a reading to this server's list (opens a form)."""
+        await interaction.response.send_modal(AddReadingModal(self.context))
+
+    @app_commands.command(name="done", extras={"example": "/reading done reading:Pirani"})
+    @app_commands.describe(reading="The reading you have finished")
+    async def done(self, interaction: discord.Interaction, reading: str) -> None:
+        """Mark a reading as done and see your progress."""
+        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        card, newly = await self.library.mark_done(guild_id, interaction.user.id, reading)
+        progress = await self.library.progress(guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            cards.done_message(card, newly, len(progress.done), progress.total), ephemeral=True
+        )
+
+    @info.autocomplete("reading")
+    @assign.autocomplete("reading")
+    @done.autocomplete("reading")
+    async def reading_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        return cards.choices(await self.library.complete_readings(guild_id, str(current or "")))
+
+
+async def setup(bot: StudyCircle) -> None:
+    await bot.add_cog(Readings(bot))
