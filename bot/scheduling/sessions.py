@@ -210,6 +210,15 @@ class SessionService:
             .limit(1)
         )
 
+    async def first_scheduled_at(self, guild_id: int) -> datetime | None:
+        """When this server first scheduled sessions (replaced schedules included)."""
+        async with self._session_factory() as s:
+            return await s.scalar(
+                select(func.min(SessionSchedule.created_at)).where(
+                    SessionSchedule.guild_id == guild_id
+                )
+            )
+
     async def _info(self, s: AsyncSession, row: SessionSchedule) -> ScheduleInfo:
         skips = (
             await s.scalars(

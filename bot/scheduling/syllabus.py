@@ -23,14 +23,16 @@ class SessionWeeks:
         info = await self._sessions.current(guild_id)
         if info is None:
             return None
+        # Re-running /session schedule (say, to move the time) must not send the syllabus back
+        # to week 1: without an explicit start, weeks count from the first schedule ever made.
+        created = await self._sessions.first_scheduled_at(guild_id) or info.created_at
         if info.starts is not None:
             first = info.starts
-        elif info.created_at is not None:
-            first = info.created_at.astimezone(info.recurrence().tz).date()
+        elif created is not None:
+            first = created.astimezone(info.recurrence().tz).date()
         else:
             return None
         schedule = info.recurrence()
-        created = info.created_at
         # A skipped week has no session, so its reading moves on to the next one; nor does a
         # date whose time had already passed when the schedule was made (scheduling Thursdays
         # 19:00 on a Thursday evening starts with next week's session, not tonight's).
