@@ -50,6 +50,7 @@ BUTTON_OPTIONS_MAX = 10
 MIN_SLOTS = 2
 MAX_SLOTS = 10
 PAYLOAD_MAX_LENGTH = 100
+MAX_ID = 2**31 - 1  # polls.id is a 32-bit INTEGER
 _RETRIES = 8
 
 Clock = Callable[[], datetime]
@@ -732,6 +733,9 @@ def _check_open(poll: Poll, now: datetime) -> None:
 
 
 async def _get_poll(session: AsyncSession, poll_id: int, guild_id: int) -> Poll:
+    if not 0 < poll_id <= MAX_ID:
+        # Ids are 32-bit: PostgreSQL would refuse a larger number instead of finding nothing.
+        raise NotFound(f"There is no poll #{poll_id} in this server.")
     poll = (
         await session.execute(select(Poll).where(Poll.id == poll_id, Poll.guild_id == guild_id))
     ).scalar_one_or_none()

@@ -12,6 +12,7 @@ import hashlib
 import io
 import math
 import random as random_module
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,8 @@ MAX_PER_PAGE = 25
 EXPORT_FORMATS = ("markdown", "csv")
 _RETRIES = 5
 _INSERT_PROMPT = insert(Prompt.__table__)
+MAX_ID = 2**31 - 1  # prompts.id is a 32-bit INTEGER
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 Clock = Callable[[], datetime]
 
@@ -158,6 +161,34 @@ class PromptService:
             ).scalars()
             items = tuple(PromptInfo.of(row) for row in rows)
         return PromptPage(items=items, page=page, pages=pages, total=total)
+
+    async def search(
+        self, guild_id: int, query: str, limit: int = MAX_PER_PAGE
+    ) -> builtins.list[PromptInfo]:
+        """Prompts for autocomplete, newest first: ``#12``/``12`` matches that id first, then
+        prompts whose text contains ``query`` (case-insensitive); an empty query lists all."""
+        limit = max(1, min(MAX_PER_PAGE, limit))
+        # Control characters (NUL above all: PostgreSQL refuses it) can never match a prompt.
+        text = _CONTROL_CHARS.sub("", query or "").strip().lstrip("#").strip()
+        found: dict[int, Prompt] = {}
+        async with self._sessions() as session:
+            if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+                row = (
+                    await session.execute(
+                        select(Prompt).where(Prompt.guild_id == guild_id, Prompt.id == int(text))
+                    )
+                ).scalar_one_or_none()
+                if row is not None:
+                    found[row.id] = row
+            query_rows = select(Prompt).where(Prompt.guild_id == guild_id)
+            if text:
+                query_rows = query_rows.where(Prompt.text.icontains(text[:100], autoescape=True))
+            rows = (
+                await session.execute(query_rows.order_by(Prompt.id.desc()).limit(limit))
+            ).scalars()
+            for row in rows:
+                found.setdefault(row.id, row)
+        return [PromptInfo.of(row) for row in list(found.values())[:limit]]
 
     async def random(self, guild_id: int, reading_id: str | None = None) -> PromptInfo:
         """Draw a prompt no draw in this rotation has returned yet; when all have been drawn,
@@ -355,6 +386,9 @@ class PromptService:
 
 
 async def _get(session: AsyncSession, guild_id: int, prompt_id: int) -> Prompt:
+    if not 0 < prompt_id <= MAX_ID:
+        # Ids are 32-bit: PostgreSQL would refuse a larger number instead of finding nothing.
+        raise NotFound(f"There is no prompt #{prompt_id} in this server.")
     row = (
         await session.execute(
             select(Prompt).where(Prompt.id == prompt_id, Prompt.guild_id == guild_id)

@@ -384,7 +384,8 @@ def test_no_public_method_returns_voters_except_the_guarded_one() -> None:
     }
     assert public == {
         "anonymise_member", "attach_message", "ballot_count", "close", "close_due",
-        "close_overdue", "create", "create_ranked", "create_time", "get", "has_voted",
+        "close_overdue", "create", "create_ranked", "create_time", "forget_ballot", "get",
+        "has_voted",
         "open_polls", "rank", "recent", "results", "retract", "vote", "voters",
     }  # fmt: skip
 
