@@ -156,25 +156,36 @@ class TimerService:
             yield own
 
     def _after_commit(self, session: AsyncSession, action: Callable[[], None]) -> None:
-        """Run ``action`` once ``session``'s current transaction commits (dropped on rollback)."""
+        """Run ``action`` once ``session``'s outermost transaction commits (dropped on rollback).
+
+        SQLAlchemy also fires ``after_commit``/``after_rollback`` when a SAVEPOINT (such as the
+        one :meth:`schedule` uses) is released or rolled back; those are ignored, or the
+        dispatcher would hear of rows other connections cannot see yet.
+        """
         info = session.info
-        queued: list[Callable[[], None]] | None = info.get("timer_notifications")
-        if queued is None:
-            queued = info["timer_notifications"] = []
+        queued: list[Callable[[], None]] = info.setdefault("timer_notifications", [])
+        if not info.get("timer_listening"):
+            info["timer_listening"] = True
             sync = session.sync_session
 
-            def flush(_session: Any) -> None:
-                for queued_action in info.pop("timer_notifications", []):
+            def finish(_session: Any, *, run: bool) -> None:
+                if _session.in_nested_transaction():
+                    return  # a savepoint ended; the real transaction goes on
+                for queued_action in info.pop("timer_notifications", []) if run else ():
                     try:
                         queued_action()
                     except Exception:
                         log.exception("timer listener failed")
-
-            def drop(_session: Any) -> None:
                 info.pop("timer_notifications", None)
 
-            event.listen(sync, "after_commit", flush, once=True)
-            event.listen(sync, "after_rollback", drop, once=True)
+            def flush(_session: Any) -> None:
+                finish(_session, run=True)
+
+            def drop(_session: Any) -> None:
+                finish(_session, run=False)
+
+            event.listen(sync, "after_commit", flush)
+            event.listen(sync, "after_rollback", drop)
         queued.append(action)
 
     def _notify_later(self, session: AsyncSession, record: TimerRecord) -> None:

@@ -94,6 +94,7 @@ async def test_a_session_scheduled_inside_the_lead_time_is_announced_at_once(
 ) -> None:
     clock.set(FIRST - timedelta(days=1))
     await schedule_thursdays(double, timed_bot, server)
+    await timed_bot.dispatcher.settle()  # the announcement is due now: the dispatcher sends it
     [announcement] = double.channel_messages(channels.sessions)
     assert timestamps(announcement["embeds"][0]["description"]) == [FIRST]
 

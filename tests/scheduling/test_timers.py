@@ -410,3 +410,40 @@ async def test_handler_can_schedule_the_next_occurrence_idempotently(
     assert fired == [T0 + timedelta(days=7 * i) for i in range(4)]
     pending = await timers.pending(GUILD)
     assert [t.due_at for t in pending] == [T0 + timedelta(days=28)]
+
+
+class Listener:
+    def __init__(self) -> None:
+        self.notified: list[int] = []
+
+    def notify(self, timer_id: int, guild_id: int, due_at) -> None:
+        self.notified.append(timer_id)
+
+    def forget(self, timer_id: int) -> None:
+        pass
+
+
+async def test_listeners_hear_of_timers_only_when_the_outer_transaction_commits(
+    session_factory, timers
+):
+    # Each schedule() releases a SAVEPOINT, which SQLAlchemy also reports as a commit; the
+    # dispatcher must not hear of rows that other connections cannot see yet.
+    listener = Listener()
+    timers.add_listener(listener)
+    async with session_factory() as s, s.begin():
+        first = await timers.schedule(GUILD, "test", T0, {}, dedupe_key="a", session=s)
+        second = await timers.schedule(GUILD, "test", T0, {}, dedupe_key="b", session=s)
+        assert listener.notified == []
+    assert listener.notified == [first.id, second.id]
+
+
+async def test_rolled_back_transactions_notify_nobody(session_factory, timers):
+    listener = Listener()
+    timers.add_listener(listener)
+    with pytest.raises(RuntimeError):
+        async with session_factory() as s, s.begin():
+            await timers.schedule(GUILD, "test", T0, {}, dedupe_key="c", session=s)
+            raise RuntimeError("the command failed after scheduling")
+    assert listener.notified == []
+    later = await timers.schedule(GUILD, "test", T0, {}, dedupe_key="d")
+    assert listener.notified == [later.id]
