@@ -440,10 +440,14 @@ async def test_listeners_hear_of_timers_only_when_the_outer_transaction_commits(
 async def test_rolled_back_transactions_notify_nobody(session_factory, timers):
     listener = Listener()
     timers.add_listener(listener)
-    with pytest.raises(RuntimeError):
+
+    async def failing_command() -> None:
         async with session_factory() as s, s.begin():
             await timers.schedule(GUILD, "test", T0, {}, dedupe_key="c", session=s)
             raise RuntimeError("the command failed after scheduling")
+
+    with pytest.raises(RuntimeError):
+        await failing_command()
     assert listener.notified == []
     later = await timers.schedule(GUILD, "test", T0, {}, dedupe_key="d")
     assert listener.notified == [later.id]
