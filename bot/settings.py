@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'study_circle.sqlite3'}"
@@ -31,7 +33,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     health_file: Path = PROJECT_ROOT / "data" / "heartbeat.json"
     shard_count: int | None = Field(default=None, ge=1)
-    shard_ids: list[int] | None = None
+    # Comma-separated (SHARD_IDS=0,1) or a JSON list; NoDecode lets the validator see the text.
+    shard_ids: Annotated[list[int] | None, NoDecode] = None
 
     @field_validator("discord_api_base")
     @classmethod
@@ -49,10 +52,21 @@ class Settings(BaseSettings):
     @field_validator("shard_ids", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
-        # Accept SHARD_IDS=0,1 as well as the JSON list pydantic-settings expects.
-        if isinstance(value, str) and not value.strip().startswith("["):
-            return [int(part) for part in value.split(",") if part.strip()]
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [int(part) for part in text.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT (the total number of shards)")
+            if any(not 0 <= shard < self.shard_count for shard in self.shard_ids):
+                raise ValueError("every SHARD_IDS entry must be between 0 and SHARD_COUNT - 1")
+        return self
 
     @property
     def database_backend(self) -> str:
