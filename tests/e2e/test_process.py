@@ -1,0 +1,119 @@
+"""The real `python -m bot` process: runs against the double, is healthy, stops on SIGTERM;
+and the sandbox answers commands non-interactively."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.discord_double import DiscordDouble
+from bot.settings import PROJECT_ROOT
+from tests.conftest import database_url
+from tests.e2e.fixtures import reset_database
+
+
+async def _run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_bot_process_is_healthy_and_stops_cleanly_on_sigterm(
+    double: DiscordDouble, tmp_path: Path
+) -> None:
+    double.add_guild("Process Test")
+    url = database_url(tmp_path)
+    await reset_database(url)
+    heartbeat = tmp_path / "heartbeat.json"
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": "process-token",
+        "DATABASE_URL": url,
+        "DISCORD_API_BASE": double.api_base,
+        "DISCORD_GATEWAY_URL": double.gateway_url,
+        "HEALTH_FILE": str(heartbeat),
+        "LOG_LEVEL": "INFO",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        async with asyncio.timeout(30):
+            while not heartbeat.exists():
+                assert process.returncode is None, "the bot exited early"
+                await asyncio.sleep(0.05)
+        status, out, _ = await _run("health", env=env)
+        assert status == 0, out
+        assert out.startswith("healthy")
+        process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=15)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0
+    log = err.decode()
+    assert "received SIGTERM" in log
+    assert "Traceback" not in log
+
+
+async def test_health_fails_without_a_heartbeat(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(tmp_path),
+        "HEALTH_FILE": str(tmp_path / "never-written.json"),
+    }
+    status, out, _ = await _run("health", env=env)
+    assert status == 1
+    assert "unhealthy" in out
+
+
+async def test_sandbox_runs_commands_and_exits(tmp_path: Path) -> None:
+    env = {**os.environ, "HEALTH_FILE": str(tmp_path / "hb.json")}
+    env.pop("DATABASE_URL", None)  # the sandbox uses its own throw-away SQLite database
+    status, out, err = await _run(
+        "sandbox", "--run", "/ping", "--run", "/help", "--run", "/kronstadt point:3", env=env
+    )
+    assert status == 0, out + err
+    assert "Pong!" in out
+    assert "/kronstadt" in out
+    assert "Freedom of assembly" in out or "assembly" in out.casefold()
+    failing, out, _ = await _run("sandbox", "--run", "/no-such-command", env=env)
+    assert failing == 1
+
+
+async def test_content_check_names_the_broken_file_and_field(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for source in (PROJECT_ROOT / "content").glob("*.yaml"):
+        (pack / source.name).write_text(source.read_text())
+    readings = pack / "readings.yaml"
+    readings.write_text(readings.read_text().replace("year: 1970", "year: nineteen-seventy", 1))
+    status, out, err = await _run("content", "check", str(pack), env=dict(os.environ))
+    assert status != 0
+    report = out + err
+    assert "readings.yaml" in report
+    assert "year" in report
+    good, out, _ = await _run("content", "check", env=dict(os.environ))
+    assert good == 0, out
