@@ -289,12 +289,16 @@ class Polls(commands.GroupCog, group_name="poll"):
             return
         # Drawing the chart and posting can take a moment: answer within Discord's 3 seconds.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await announce_close(self.bot, outcome)
+        posted = await announce_close(self.bot, outcome)
         config = await self.bot.guild_config.get(guild_id)
         channel_id = config.channels.get("polls") or outcome.poll.channel_id
-        await interaction.followup.send(
-            f"Poll #{poll_id} is closed; the result is posted in <#{channel_id}>.", ephemeral=True
+        text = (
+            f"Poll #{poll_id} is closed; the result is posted in <#{channel_id}>."
+            if posted
+            else f"Poll #{poll_id} is closed, but Discord would not let me post the result in "
+            f"<#{channel_id}>. See it with `/poll results id:{poll_id}`."
         )
+        await interaction.followup.send(text, ephemeral=True)
 
     @app_commands.command(name="results", extras={"example": "/poll results id:3"})
     @app_commands.rename(poll_id="id", show_voters="voters")

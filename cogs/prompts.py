@@ -17,8 +17,9 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.discussion.prompts import PROMPT_MAX_LENGTH, PromptInfo
-from bot.discussion.text import neutralise_mentions
 from bot.errors import NotFound
+from bot.text import neutralise_mentions
+from bot.ui import library as cards
 from bot.ui import limits
 from bot.ui.checks import is_organiser
 from bot.ui.paginator import Page, send_paged
@@ -36,10 +37,6 @@ def _guild(interaction: discord.Interaction) -> int:
     if interaction.guild_id is None:
         raise app_commands.NoPrivateMessage()
     return interaction.guild_id
-
-
-def _one_line(text: str, limit: int) -> str:
-    return limits.truncate(" ".join(text.split()), limit)
 
 
 def prompt_embed(prompt: PromptInfo, title: str, reading_title: str | None) -> discord.Embed:
@@ -87,7 +84,7 @@ class PromptPages:
             lines = []
             for prompt in page.items:
                 used = " *(used)*" if prompt.used_at else ""
-                lines.append(f"**#{prompt.id}** {_one_line(prompt.text, PREVIEW)}{used}")
+                lines.append(f"**#{prompt.id}** {limits.one_line(prompt.text, PREVIEW)}{used}")
             description = "\n".join(lines)
         else:
             description = "No prompts yet. Add one with `/prompt add`."
@@ -215,7 +212,9 @@ class Prompts(commands.GroupCog, group_name="prompt"):
             _guild(interaction), prompt_id, interaction.user.id, await is_organiser(interaction)
         )
         await interaction.response.send_message(
-            neutralise_mentions(f"Deleted prompt #{prompt.id}: {_one_line(prompt.text, 200)}"),
+            neutralise_mentions(
+                f"Deleted prompt #{prompt.id}: {limits.one_line(prompt.text, 200)}"
+            ),
             ephemeral=True,
         )
 
@@ -245,7 +244,9 @@ class Prompts(commands.GroupCog, group_name="prompt"):
             return []
         found = await self.bot.services.prompts.search(interaction.guild_id, current)
         return [
-            app_commands.Choice(name=_one_line(f"#{p.id} {p.text}", limits.CHOICE_NAME), value=p.id)
+            app_commands.Choice(
+                name=limits.one_line(f"#{p.id} {p.text}", limits.CHOICE_NAME), value=p.id
+            )
             for p in found[: limits.CHOICES]
         ]
 
@@ -257,8 +258,9 @@ class Prompts(commands.GroupCog, group_name="prompt"):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        choices = await self.bot.services.library.complete_readings(interaction.guild_id, current)
-        return [app_commands.Choice(name=name, value=value) for name, value in choices]
+        return cards.choices(
+            await self.bot.services.library.complete_readings(interaction.guild_id, current)
+        )
 
 
 async def setup(bot: StudyCircle) -> None:

@@ -25,6 +25,7 @@ from bot.scheduling.parsing import format_duration
 from bot.scheduling.reminders import MAX_TEXT
 from bot.scheduling.timers import delivery_nonce
 from bot.ui.checks import organiser_only
+from bot.ui.faults import NotDelivered, fault_notes
 from bot.ui.limits import CHOICE_NAME, CHOICES, CONTENT, EMBED_DESCRIPTION, truncate
 from bot.ui.sessions import (
     jump_url,
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 
 LIST_TEXT = 90
 LATE_NOTE = " (a little late: I was offline when it was due)"
+CLOSED_DMS_FAILURE = (
+    "I could not post the session reminder for members with closed DMs in <#{channel}>"
+)
 
 
 def user_ping(user_id: int) -> discord.AllowedMentions:
@@ -284,18 +288,21 @@ class Reminders(commands.GroupCog, group_name="remind"):
             else set()
         )
         nudge_line = await self._nudge_line(occ)
+        what = "I could not post the session reminder in <#{channel}>"
+        delivered = True
         if config.delivery == "role" and config.role_id is not None:
             if channel_id is None:
                 await tell_organisers(
                     self.bot, guild_id, "No sessions channel is set for the role reminder."
                 )
             else:
-                await self._send(
+                delivered = await self._send(
                     channel_id,
                     guild_id,
                     f"<@&{config.role_id}> {text}",
                     role_ping(config.role_id),
                     delivery_nonce(timer, "role"),
+                    what,
                 )
             for user_id in sorted(nudge):  # the role ping reached the rest; a nudge is extra
                 await self._dm(user_id, f"{text}\n{nudge_line}", delivery_nonce(timer, user_id))
@@ -312,8 +319,12 @@ class Reminders(commands.GroupCog, group_name="remind"):
         if closed and channel_id is not None:
             for ids, content in mention_batches(closed, text):
                 nonce = delivery_nonce(timer, "fallback", *ids)
-                await self._send(channel_id, guild_id, content, users_ping(ids), nonce)
+                delivered &= await self._send(
+                    channel_id, guild_id, content, users_ping(ids), nonce, CLOSED_DMS_FAILURE
+                )
         await sessions.after_timer(timer)
+        if not delivered:
+            raise NotDelivered(f"session reminder not posted in {channel_id}")
 
     async def _session_text(self, occ: SessionOccurrence, *, late: bool) -> str:
         guild = self.bot.get_guild(occ.schedule.guild_id)
@@ -349,18 +360,24 @@ class Reminders(commands.GroupCog, group_name="remind"):
         if reminder.channel_id is None:
             log.info("reminder %s: DMs closed and no channel to fall back to", reminder.id)
             return
-        await self._send(
+        delivered = await self._send(
             int(reminder.channel_id),
             reminder.guild_id,
             f"<@{reminder.user_id}> ⏰ Reminder{late}: {reminder.text}",
             user_ping(reminder.user_id),
             delivery_nonce(timer, "fallback"),
+            # The reminder's text stays private; the note only says whose it was.
+            f"I could not DM a reminder to <@{reminder.user_id}>, nor post it in "
+            "<#{channel}> instead",
         )
+        if not delivered:
+            raise NotDelivered(f"personal reminder {reminder.id} not delivered")
 
     # -- delivery ------------------------------------------------------------------------------
 
     async def _dm(self, user_id: int, content: str, nonce: str) -> bool:
-        """Send a DM; False when it could not be delivered (closed DMs, unknown user)."""
+        """Send a DM; False when it could not be delivered (closed DMs, unknown user, or an
+        error discord.py's retries did not overcome): the callers then post in a channel."""
         try:
             channel = await self.bot.create_dm(discord.Object(id=user_id))
             await channel.send(content, nonce=nonce)
@@ -377,13 +394,22 @@ class Reminders(commands.GroupCog, group_name="remind"):
         content: str,
         mentions: discord.AllowedMentions,
         nonce: str,
-    ) -> None:
+        what: str,
+    ) -> bool:
+        """Post in a channel; False (organisers told, once per problem) if Discord refused.
+
+        ``what`` describes the failure for organisers; ``{channel}`` becomes the channel id.
+        """
+        notes = fault_notes(self.bot)
         try:
             await self.bot.get_partial_messageable(channel_id, guild_id=guild_id).send(
                 content, allowed_mentions=mentions, nonce=nonce
             )
-        except discord.HTTPException:
-            log.warning("could not post a reminder in channel %s", channel_id, exc_info=True)
+        except discord.HTTPException as error:
+            await notes.report(guild_id, channel_id, error, what.format(channel=channel_id))
+            return False
+        notes.ok(guild_id, channel_id)
+        return True
 
 
 async def setup(bot: StudyCircle) -> None:

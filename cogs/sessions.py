@@ -22,12 +22,15 @@ from bot.scheduling import (
 )
 from bot.scheduling.parsing import format_duration
 from bot.scheduling.sessions import NO_SCHEDULE, WEEKDAY_NAMES
+from bot.scheduling.timers import delivery_nonce
 from bot.timezones import zone_choices
 from bot.ui.checks import organiser_only
+from bot.ui.faults import NotDelivered, fault_notes
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, EMBED_FIELD_VALUE, truncate
 from bot.ui.sessions import (
     SESSION_COLOUR,
     RsvpButton,
+    edit_announcement,
     long_date,
     occurrence_line,
     render_session,
@@ -70,6 +73,10 @@ class SessionEvents:
 
     async def sync(self, guild_id: int) -> bool:
         """Create or move the events of the next sessions; False if Discord said 403."""
+        return not isinstance(await self._sync(guild_id), discord.Forbidden)
+
+    async def _sync(self, guild_id: int) -> discord.HTTPException | None:
+        """Like :meth:`sync`; Discord's refusal, if any (the next sync tries again)."""
         sessions = self.bot.services.sessions
         async with self._lock(guild_id):
             now = self.bot.clock()
@@ -79,17 +86,26 @@ class SessionEvents:
             try:
                 for occ in upcoming[:EVENT_HORIZON]:
                     await self._ensure(occ)
-            except discord.Forbidden:
-                return False
-            except discord.HTTPException:
-                log.warning("could not sync the events of guild %s", guild_id, exc_info=True)
-                return True
+            except discord.Forbidden as error:
+                return error
+            except discord.HTTPException as error:
+                log.warning("could not sync the events of guild %s: %s", guild_id, error)
+                return error
         self._warned.discard(guild_id)
-        return True
+        fault_notes(self.bot).ok(guild_id, "events")
+        return None
 
     async def sync_or_warn(self, guild_id: int) -> None:
-        """For timers: tell organisers once (in the log channel) when events are not allowed."""
-        if await self.sync(guild_id) or guild_id in self._warned:
+        """For timers: tell organisers once (in the log channel) when events fail."""
+        error = await self._sync(guild_id)
+        if error is None:
+            return
+        if not isinstance(error, discord.Forbidden):
+            await fault_notes(self.bot).report(
+                guild_id, "events", error, "I could not update the Discord events of the sessions"
+            )
+            return
+        if guild_id in self._warned:
             return
         self._warned.add(guild_id)
         await tell_organisers(self.bot, guild_id, EVENT_PERMISSION_NOTE)
@@ -105,9 +121,15 @@ class SessionEvents:
             try:
                 await self.bot.http.delete_scheduled_event(guild_id, links.event_id)
             except discord.NotFound:
-                pass
-            except discord.HTTPException:
-                log.warning("could not delete event %s", links.event_id, exc_info=True)
+                pass  # already deleted in Discord
+            except discord.HTTPException as error:
+                await fault_notes(self.bot).report(
+                    guild_id,
+                    "events",
+                    error,
+                    f"I could not delete the Discord event of the session on "
+                    f"{long_date(occ.local_start)}, which will not take place; please delete it",
+                )
                 return
             await sessions.link(guild_id, occ.schedule.id, occ.key, event_id=None)
 
@@ -488,29 +510,39 @@ class Sessions(commands.GroupCog, group_name="session"):
         await self.events.withdraw(occ)
         guild_id = occ.schedule.guild_id
         links = await self.bot.services.sessions.links(guild_id, occ.schedule.id, occ.key)
-        if links.announcement_message_id is None or links.announcement_channel_id is None:
-            return
-        message = self.bot.get_partial_messageable(
-            links.announcement_channel_id, guild_id=guild_id
-        ).get_partial_message(links.announcement_message_id)
-        try:
-            await message.edit(embed=withdrawn_embed(occ, reason), view=None)
-        except discord.HTTPException:
-            log.info("could not update the announcement %s", links.announcement_message_id)
+        error = await edit_announcement(
+            self.bot,
+            guild_id,
+            occ.schedule.id,
+            occ.key,
+            links,
+            embed=withdrawn_embed(occ, reason),
+            view=None,
+        )
+        if error is not None and links.announcement_channel_id is not None:
+            # Members would still see live RSVP buttons for a session that is not happening.
+            await fault_notes(self.bot).report(
+                guild_id,
+                links.announcement_channel_id,
+                error,
+                f"I could not mark the announcement of the session on "
+                f"{long_date(occ.local_start)} in <#{links.announcement_channel_id}> as "
+                "withdrawn; please delete it",
+            )
 
     async def _refresh_announcement(self, occ: SessionOccurrence) -> None:
         guild_id = occ.schedule.guild_id
         links = await self.bot.services.sessions.links(guild_id, occ.schedule.id, occ.key)
-        if links.announcement_message_id is None or links.announcement_channel_id is None:
+        if links.announcement_message_id is None:
             return
         embed, view = await render_session(self.bot, occ)
-        message = self.bot.get_partial_messageable(
-            links.announcement_channel_id, guild_id=guild_id
-        ).get_partial_message(links.announcement_message_id)
-        try:
-            await message.edit(embed=embed, view=view)
-        except discord.HTTPException:
-            log.info("could not update the announcement %s", links.announcement_message_id)
+        error = await edit_announcement(
+            self.bot, guild_id, occ.schedule.id, occ.key, links, embed=embed, view=view
+        )
+        if error is not None:  # cosmetic: /session next and the list show the same
+            log.info(
+                "could not update the announcement %s: %s", links.announcement_message_id, error
+            )
 
     # -- timers --------------------------------------------------------------------------------
 
@@ -522,6 +554,7 @@ class Sessions(commands.GroupCog, group_name="session"):
             return  # skipped, moved away or replaced since the timer was set
         guild_id = occ.schedule.guild_id
         channel_id = await sessions_channel_id(self.bot, occ.schedule)
+        refused: discord.HTTPException | None = None
         if channel_id is None:
             await tell_organisers(
                 self.bot,
@@ -533,16 +566,21 @@ class Sessions(commands.GroupCog, group_name="session"):
             embed, view = await render_session(self.bot, occ)
             channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
             try:
-                message = await channel.send(embed=embed, view=view)
-            except discord.HTTPException:
-                log.warning("could not announce in channel %s", channel_id, exc_info=True)
-                await tell_organisers(
-                    self.bot,
+                # The nonce makes discord.py's own 5xx retries safe: never two announcements.
+                message = await channel.send(
+                    embed=embed, view=view, nonce=delivery_nonce(timer, "announcement")
+                )
+            except discord.HTTPException as error:
+                refused = error
+                await fault_notes(self.bot).report(
                     guild_id,
-                    f"I could not post the session announcement in <#{channel_id}>. "
-                    "Check that I can send messages there.",
+                    channel_id,
+                    error,
+                    f"I could not post the announcement of the session on "
+                    f"{long_date(occ.local_start)} in <#{channel_id}>",
                 )
             else:
+                fault_notes(self.bot).ok(guild_id, channel_id)
                 await sessions.link(
                     guild_id,
                     occ.schedule.id,
@@ -552,6 +590,8 @@ class Sessions(commands.GroupCog, group_name="session"):
                 )
         await sessions.after_timer(timer)
         await self.events.sync_or_warn(guild_id)
+        if refused is not None:
+            raise NotDelivered(f"announcement not posted in {channel_id}") from refused
 
     async def on_start(self, timer: TimerRecord) -> None:
         """Open the session's discussion thread and record attendance from the RSVPs."""
@@ -562,40 +602,68 @@ class Sessions(commands.GroupCog, group_name="session"):
         guild_id = occ.schedule.guild_id
         channel_id = await sessions_channel_id(self.bot, occ.schedule)
         links = await sessions.links(guild_id, occ.schedule.id, occ.key)
+        refused: discord.HTTPException | None = None
         if channel_id is not None and links.thread_id is None:
-            await self._open_thread(occ, channel_id)
+            refused = await self._open_thread(occ, channel_id)
         await sessions.record_attendance(guild_id, occ.schedule.id, occ.key)
         await self.events.start(occ)
         await sessions.after_timer(timer)
         await self.events.sync_or_warn(guild_id)
+        if refused is not None:
+            raise NotDelivered(f"session thread not opened in {channel_id}") from refused
 
-    async def _open_thread(self, occ: SessionOccurrence, channel_id: int) -> None:
+    async def _open_thread(
+        self, occ: SessionOccurrence, channel_id: int
+    ) -> discord.HTTPException | None:
+        """Open the discussion thread and seed it; Discord's refusal if there is no thread."""
         guild_id = occ.schedule.guild_id
+        notes = fault_notes(self.bot)
         name = truncate(f"Session {long_date(occ.local_start)}", THREAD_NAME_LIMIT)
         try:
             channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
             if not isinstance(channel, discord.TextChannel):
-                raise TypeError(f"channel {channel_id} cannot hold threads")
+                await tell_organisers(
+                    self.bot,
+                    guild_id,
+                    f"I could not open the discussion thread for today's session: <#{channel_id}> "
+                    "cannot hold threads. Pick a text channel with `/config channel`.",
+                )
+                return None
             thread = await channel.create_thread(
                 name=name, type=discord.ChannelType.public_thread, auto_archive_duration=1440
             )
-            await thread.send(embed=await self._seed_embed(occ, thread.id))
-        except (discord.HTTPException, TypeError):
-            log.warning("could not open the session thread in %s", channel_id, exc_info=True)
-            await tell_organisers(
-                self.bot,
+        except discord.HTTPException as error:
+            await notes.report(
                 guild_id,
-                f"I could not open the discussion thread for today's session in <#{channel_id}>. "
-                "Check that I can create public threads there.",
+                channel_id,
+                error,
+                f"I could not open the discussion thread for the session on "
+                f"{long_date(occ.local_start)} in <#{channel_id}>",
             )
-            return
+            return error
+        # (No notes.ok here: threads need another permission than the channel's posts.)
+        # Linked before seeding, so a refused seed post never leaves an unknown thread behind.
         await self.bot.services.sessions.link(
             guild_id, occ.schedule.id, occ.key, thread_id=thread.id
         )
+        embed, used = await self._seed_embed(occ)
+        try:
+            await thread.send(embed=embed)
+        except discord.HTTPException as error:
+            await notes.report(
+                guild_id,
+                thread.id,
+                error,
+                f"I opened <#{thread.id}> but could not post the reading and prompts in it",
+            )
+        else:
+            for prompt_id in used:  # only prompts members actually saw count as used
+                await self.bot.services.prompts.mark_used(guild_id, prompt_id, occ.start)
         await self._refresh_announcement(occ)
+        return None
 
-    async def _seed_embed(self, occ: SessionOccurrence, thread_id: int) -> discord.Embed:
-        """The week's reading and a few unused prompts (marked used with this session)."""
+    async def _seed_embed(self, occ: SessionOccurrence) -> tuple[discord.Embed, list[int]]:
+        """The week's reading and a few unused prompts (and the ids of those prompts)."""
         guild_id = occ.schedule.guild_id
         week = await week_for(self.bot, occ)
         embed = discord.Embed(
@@ -615,10 +683,8 @@ class Sessions(commands.GroupCog, group_name="session"):
             embed.add_field(
                 name=f"Prompt {number}", value=truncate(text, EMBED_FIELD_VALUE), inline=False
             )
-        for prompt in prompts:
-            await prompts_service.mark_used(guild_id, prompt.id, occ.start)
         embed.set_footer(text="Add prompts for next time with /prompt add.")
-        return embed
+        return embed, [prompt.id for prompt in prompts]
 
     async def on_reading(self, timer: TimerRecord) -> None:
         """The weekly reading post, for the coming session's week."""
@@ -644,6 +710,7 @@ class Sessions(commands.GroupCog, group_name="session"):
             description=truncate(description, EMBED_DESCRIPTION),
             colour=SESSION_COLOUR,
         )
+        refused: discord.HTTPException | None = None
         if channel_id is None:
             await tell_organisers(
                 self.bot, guild_id, "No readings or sessions channel is set for the reading post."
@@ -651,14 +718,21 @@ class Sessions(commands.GroupCog, group_name="session"):
         else:
             try:
                 await self.bot.get_partial_messageable(channel_id, guild_id=guild_id).send(
-                    embed=embed
+                    embed=embed, nonce=delivery_nonce(timer, "reading")
                 )
-            except discord.HTTPException:
-                log.warning("could not post the reading in %s", channel_id, exc_info=True)
-                await tell_organisers(
-                    self.bot, guild_id, f"I could not post this week's reading in <#{channel_id}>."
+            except discord.HTTPException as error:
+                refused = error
+                await fault_notes(self.bot).report(
+                    guild_id,
+                    channel_id,
+                    error,
+                    f"I could not post this week's reading in <#{channel_id}>",
                 )
+            else:
+                fault_notes(self.bot).ok(guild_id, channel_id)
         await sessions.after_timer(timer)
+        if refused is not None:
+            raise NotDelivered(f"reading post not posted in {channel_id}") from refused
 
 
 async def setup(bot: StudyCircle) -> None:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.discussion.durations import parse_duration as parse_poll_duration
+from bot.discussion.durations import parse_poll_duration
 from bot.discussion.native import validate_native_poll
 from bot.discussion.polls import parse_options
 from bot.errors import UserError

@@ -7,8 +7,15 @@ the pytest helpers. To point an unmodified discord.py at it::
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(double.gateway_url)
 """
 
-from .double import DiscordDouble, iter_components
-from .interactions import CommandError, FakeAttachment, InteractionReply, ReplyFile
+from .double import DiscordDouble
+from .interactions import (
+    CommandError,
+    FakeAttachment,
+    InteractionReply,
+    ReplyFile,
+    find_button,
+    iter_components,
+)
 from .render import render
 from .server import Fault, RecordedRequest
 from .state import ChannelType, FakeChannel, FakeGuild, FakeRole, FakeUser
@@ -29,6 +36,7 @@ __all__ = [
     "ReplyFile",
     "SpecNotFoundError",
     "SpecValidator",
+    "find_button",
     "iter_components",
     "render",
 ]

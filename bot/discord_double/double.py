@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -29,7 +29,9 @@ from .interactions import (
     InteractionReply,
     PendingInteraction,
     build_command_data,
+    find_button,
     find_command,
+    iter_components,
     modal_submit_components,
 )
 from .server import Fault, RecordedRequest, RestApi
@@ -47,7 +49,7 @@ from .state import (
 from .validation import SpecValidator, load_validator
 from .waiting import ChangeSignal
 
-__all__ = ["DiscordDouble", "MessageRef", "iter_components"]
+__all__ = ["DiscordDouble", "MessageRef"]
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +73,6 @@ def _permission_value(permissions: PermissionsLike | None) -> int:
     if permissions is None:
         return 0
     return permissions if isinstance(permissions, int) else int(permissions.value)
-
-
-def iter_components(components: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
-    """Every component, depth first, through action rows, containers, sections and labels."""
-    for component in components:
-        yield component
-        yield from iter_components(component.get("components", []))
-        for key in ("accessory", "component"):
-            if isinstance(component.get(key), Mapping):
-                yield from iter_components([component[key]])
 
 
 class DiscordDouble:
@@ -511,6 +503,19 @@ class DiscordDouble:
     ) -> InteractionReply:
         """Press the button ``custom_id`` on a bot message."""
         return await self._component(guild, member, message, custom_id, None, reply_timeout)
+
+    async def press(
+        self,
+        guild: FakeGuild | None,
+        member: FakeUser,
+        message: MessageRef,
+        label: str,
+        *,
+        reply_timeout: float | None = None,
+    ) -> InteractionReply:
+        """Press the button labelled exactly ``label`` on a bot message (see :meth:`click`)."""
+        custom_id = str(find_button(self._resolve_message(message), label)["custom_id"])
+        return await self.click(guild, member, message, custom_id, reply_timeout=reply_timeout)
 
     async def select(
         self,

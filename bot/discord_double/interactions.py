@@ -9,7 +9,7 @@ original, follow-ups) and ``InteractionReply`` presents it to tests.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,9 @@ __all__ = [
     "PendingInteraction",
     "ReplyFile",
     "build_command_data",
+    "find_button",
     "find_command",
+    "iter_components",
     "modal_submit_components",
 ]
 
@@ -125,6 +127,29 @@ class PendingInteraction:
             "user": self.user.payload(),
             "authorizing_integration_owners": {"0": str(self.guild_id or 0)},
         }
+
+
+def iter_components(components: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+    """Every component, depth first, through action rows, containers, sections and labels."""
+    for component in components:
+        yield component
+        yield from iter_components(component.get("components", []))
+        for key in ("accessory", "component"):
+            if isinstance(component.get(key), Mapping):
+                yield from iter_components([component[key]])
+
+
+def find_button(message: Mapping[str, Any] | None, label: str) -> Mapping[str, Any]:
+    """The button labelled exactly ``label`` on ``message`` (its ``custom_id`` is for clicks)."""
+    buttons = [
+        c for c in iter_components((message or {}).get("components") or []) if c.get("type") == 2
+    ]
+    for button in buttons:
+        if button.get("label") == label:
+            return button
+    labels = [b.get("label") for b in buttons]
+    where = f"message {message['id']}" if message else "no message"
+    raise CommandError(f"no button labelled {label!r} on {where}; its buttons: {labels}")
 
 
 @dataclass
@@ -236,6 +261,10 @@ class InteractionReply:
     def all_messages(self) -> list[dict[str, Any]]:
         messages = [self.message] if self.message is not None else []
         return messages + [m for m in self.followups if m is not self.message]
+
+    def button(self, label: str) -> Mapping[str, Any]:
+        """The button labelled exactly ``label`` on the message this reply shows."""
+        return find_button(self.message, label)
 
     @property
     def text(self) -> str:

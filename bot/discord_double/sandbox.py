@@ -44,8 +44,8 @@ from typing import Any, TextIO
 
 import discord
 
-from .double import DiscordDouble, iter_components
-from .interactions import CommandError, InteractionReply, OptionType, find_command
+from .double import DiscordDouble
+from .interactions import CommandError, InteractionReply, OptionType, find_command, iter_components
 from .state import FakeGuild, FakeRole, FakeUser
 
 __all__ = ["DemoServer", "build_demo_server", "parse_command_line", "run_sandbox"]

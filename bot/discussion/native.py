@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.discussion.durations import parse_duration
+from bot.discussion.durations import parse_poll_duration
 from bot.discussion.text import clean_text
 from bot.errors import UserError
 
@@ -75,8 +75,11 @@ def validate_native_poll(
 
 def native_duration_hours(text: str | None) -> int:
     """Parse a duration (``6h``, ``2d``; empty = 24 h) for a native poll, in whole hours."""
-    duration = parse_duration(
-        text, default=timedelta(hours=24), minimum=timedelta(hours=1), maximum=timedelta(days=32)
+    duration = parse_poll_duration(
+        text,
+        default=timedelta(hours=24),
+        minimum=timedelta(hours=NATIVE_MIN_HOURS),
+        maximum=timedelta(hours=NATIVE_MAX_HOURS),
     )
     hours, rest = divmod(int(duration.total_seconds()), 3600)
     if rest:

@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models.discussion import Poll, PollBallot, PollOption, PollVote
-from bot.discussion.durations import parse_duration
+from bot.discussion.durations import parse_poll_duration
 from bot.discussion.tally import IrvResult, approval, instant_runoff, slot_tally
 from bot.discussion.text import clean_text
 from bot.errors import NotFound, PermissionDenied, UserError
@@ -241,7 +241,6 @@ class PollService:
         """``/poll create``: parse options (2..25) and duration (1 min..32 days, default 1 day)."""
         cleaned_question = _clean_question(question)
         labels = parse_options(options_text)
-        duration = parse_duration(duration_text)
         return await self._insert(
             guild_id,
             channel_id,
@@ -249,7 +248,7 @@ class PollService:
             cleaned_question,
             "multiple" if multiple else "single",
             [(label, None) for label in labels],
-            self._clock() + duration,
+            duration_text,
             anonymous,
             hide_results,
         )
@@ -268,7 +267,6 @@ class PollService:
         """``/poll next-reading``: a ranked poll over 2..25 candidates (payload = reading id)."""
         cleaned_question = _clean_question(question)
         options = _clean_candidates(candidates)
-        duration = parse_duration(duration_text)
         return await self._insert(
             guild_id,
             channel_id,
@@ -276,7 +274,7 @@ class PollService:
             cleaned_question,
             "ranked",
             options,
-            self._clock() + duration,
+            duration_text,
             anonymous,
             hide_results,
         )
@@ -321,7 +319,6 @@ class PollService:
             for index, (label, slot) in enumerate(zip(shown, utc_slots, strict=True), start=1)
         ]
         cleaned_question = _clean_question(question or "Which times work for you?")
-        duration = parse_duration(duration_text)
         return await self._insert(
             guild_id,
             channel_id,
@@ -329,7 +326,7 @@ class PollService:
             cleaned_question,
             "time",
             options,
-            self._clock() + duration,
+            duration_text,
             anonymous,
             hide_results,
         )
@@ -342,11 +339,12 @@ class PollService:
         question: str,
         kind: str,
         options: Sequence[tuple[str, str | None]],
-        closes_at: datetime,
+        duration_text: str | None,
         anonymous: bool,
         hide_results: bool,
     ) -> PollInfo:
         now = self._clock()
+        closes_at = now + parse_poll_duration(duration_text)
         async with self._sessions.begin() as session:
             poll = Poll(
                 guild_id=guild_id,
@@ -403,18 +401,6 @@ class PollService:
             polls = list(
                 (
                     await session.execute(query.order_by(Poll.id.desc()).limit(max(1, limit)))
-                ).scalars()
-            )
-            return [_info(poll, await _options(session, poll.id)) for poll in polls]
-
-    async def open_polls(self) -> list[PollInfo]:
-        """Every open poll in every server: to re-register persistent views after a restart."""
-        async with self._sessions() as session:
-            polls = list(
-                (
-                    await session.execute(
-                        select(Poll).where(Poll.closed_at.is_(None)).order_by(Poll.id)
-                    )
                 ).scalars()
             )
             return [_info(poll, await _options(session, poll.id)) for poll in polls]
@@ -676,22 +662,6 @@ class PollService:
             if poll.anonymous and poll.voter_salt is None:
                 return False
             return await _delete_ballot(session, poll_id, self._voter_key(poll, user_id)) > 0
-
-    async def anonymise_member(self, guild_id: int, user_id: int) -> int:
-        """Privacy deletion: unlink ``user_id`` from ballots and polls they created in this
-        server (their votes still count). Returns the number of rows changed."""
-        async with self._sessions.begin() as session:
-            ballots = await session.execute(
-                update(PollBallot)
-                .where(PollBallot.guild_id == guild_id, PollBallot.user_id == user_id)
-                .values(user_id=None, voter_key="erased:" + secrets.token_hex(16))
-            )
-            created = await session.execute(
-                update(Poll)
-                .where(Poll.guild_id == guild_id, Poll.creator_id == user_id)
-                .values(creator_id=None)
-            )
-        return int(ballots.rowcount or 0) + int(created.rowcount or 0)  # type: ignore[attr-defined]
 
 
 # ---- helpers ------------------------------------------------------------------------------

@@ -45,11 +45,6 @@ def approval(options: Sequence[str], ballots: Iterable[Collection[str]]) -> Tall
     return Tally(counts=counts, winners=winners, ballots=cast)
 
 
-def plurality(options: Sequence[str], ballots: Iterable[Collection[str]]) -> Tally:
-    """Single-choice count; identical to :func:`approval` when every ballot names one option."""
-    return approval(options, ballots)
-
-
 def slot_tally(slots: Sequence[tuple[str, datetime]], ballots: Iterable[Collection[str]]) -> Tally:
     """``/poll time``: approval voting over candidate slots; a tie goes to the earliest slot.
 

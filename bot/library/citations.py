@@ -57,11 +57,6 @@ def _end(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _quoted_title(title: str) -> str:
-    # the period or comma goes inside the closing quotation mark (US style), handled by callers
-    return f"“{title}"
-
-
 def _date_words(reading: Reading, mla: bool) -> str:
     """``28 February 1921`` / ``December 1917`` / ``1970`` from the reading's (partial) date."""
     if not reading.date:

@@ -70,17 +70,12 @@ class ContentPack:
     events: list[Event]
     directory: Path | None = None
     _by_id: dict[str, Reading] = field(default_factory=dict, repr=False)
-    _by_key: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _authors: dict[str, str] = field(default_factory=dict, repr=False)
     _excerpts: dict[str, Excerpt] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id = {r.id: r for r in self.readings}
         self._excerpts = {e.id: e for e in self.excerpts}
-        for reading in self.readings:
-            keys = [reading.id, reading.title, reading.full_title, *reading.aliases]
-            for key in {normalise_key(k) for k in keys}:
-                self._by_key.setdefault(key, []).append(reading.id)
         for name in self.author_names():
             for key in _name_keys(name):
                 self._authors.setdefault(key, name)
@@ -99,30 +94,6 @@ class ContentPack:
     # -- readings ---------------------------------------------------------------------------
     def reading(self, reading_id: str) -> Reading | None:
         return self._by_id.get(reading_id)
-
-    def find_readings(self, query: str) -> list[Reading]:
-        """Readings matching an id, title or alias exactly (folded); else by author; else fuzzy."""
-        key = normalise_key(query)
-        if not key:
-            return []
-        if ids := self._by_key.get(key):
-            return [self._by_id[i] for i in ids]
-        if author := self.find_author(query):
-            by_author = self.readings_by(author)
-            if by_author:
-                return by_author
-        matches = process.extract(
-            key, list(self._by_key), scorer=fuzz.WRatio, score_cutoff=85, limit=10
-        )
-        if not matches:
-            return []
-        best = matches[0][1]
-        found: dict[str, Reading] = {}
-        for matched_key, score, _ in matches:
-            if score >= best - 5:
-                for reading_id in self._by_key[matched_key]:
-                    found.setdefault(reading_id, self._by_id[reading_id])
-        return list(found.values())
 
     def readings_by(self, author: str) -> list[Reading]:
         return [r for r in self.readings if any(p.name == author for p in r.people)]

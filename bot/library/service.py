@@ -34,6 +34,7 @@ from bot.library.loader import ContentPack, match_name
 from bot.library.schemas import Event, Person, Point, Reading
 from bot.library.search import Hit, SearchIndex, excerpt_document, reading_document
 from bot.library.text import normalise_key
+from bot.text import one_line
 
 MAX_WEEK = 52
 MAX_CHOICES = 25
@@ -136,11 +137,6 @@ class _GuildData:
     assignments: dict[str, int] = field(default_factory=dict)
 
 
-def _clip(text: str, limit: int = CHOICE_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _slugify(text: str) -> str:
     return "-".join(normalise_key(text).split())[:48].strip("-") or "reading"
 
@@ -193,7 +189,10 @@ def _rank(query: str, items: Sequence[tuple[str, str, str]]) -> list[Choice]:
     """Rank (search key, name, value) items for autocomplete; empty query keeps the given order."""
     key = normalise_key(query)
     if not key:
-        return [(_clip(name), _clip(value)) for _, name, value in items[:MAX_CHOICES]]
+        return [
+            (one_line(name, CHOICE_CHARS), one_line(value, CHOICE_CHARS))
+            for _, name, value in items[:MAX_CHOICES]
+        ]
     scored: list[tuple[float, int, str, str]] = []
     for position, (search_key, name, value) in enumerate(items):
         score = fuzz.WRatio(key, search_key)
@@ -202,7 +201,10 @@ def _rank(query: str, items: Sequence[tuple[str, str, str]]) -> list[Choice]:
         if score >= 60:
             scored.append((-score, position, name, value))
     scored.sort()
-    return [(_clip(name), _clip(value)) for _, _, name, value in scored[:MAX_CHOICES]]
+    return [
+        (one_line(name, CHOICE_CHARS), one_line(value, CHOICE_CHARS))
+        for _, _, name, value in scored[:MAX_CHOICES]
+    ]
 
 
 class LibraryService:
@@ -303,12 +305,12 @@ class LibraryService:
         found = self._match_readings(key, data)
         if not found:
             raise NotFound(
-                f"No reading matches {_clip(key, 80)!r}. Use /reading list to see the syllabus."
+                f"No reading matches {one_line(key, 80)!r}. Use /reading list to see the syllabus."
             )
         if len(found) > 1:
             names = "; ".join(f"{c.title} ({c.authors}, {c.year})" for c in found[:5])
             raise UserError(
-                f"{_clip(key, 80)!r} matches several readings: {names}. Pick one from the list."
+                f"{one_line(key, 80)!r} matches several readings: {names}. Pick one from the list."
             )
         return self._with_week(found[0], data)
 
@@ -676,7 +678,7 @@ class LibraryService:
         for quote in await self.quotes(guild_id):
             if quote.ref == ref:
                 return quote
-        raise NotFound(f"No excerpt {_clip(ref, 80)!r} here. Try /source search.")
+        raise NotFound(f"No excerpt {one_line(ref, 80)!r} here. Try /source search.")
 
     async def quote(
         self, guild_id: int, author: str | None = None, rng: random.Random | None = None
@@ -693,7 +695,7 @@ class LibraryService:
             name = match_name(author, keys)
             if name is None:
                 raise NotFound(
-                    f"No excerpts by {_clip(author, 80)!r}. Leave the author empty for any quotation."
+                    f"No excerpts by {one_line(author, 80)!r}. Leave the author empty for any quotation."
                 )
             quotes = [q for q in quotes if q.author == name]
         if not quotes:
@@ -801,7 +803,9 @@ class LibraryService:
             exact = [p for p in points if str(p.number) == text]
             rest = [p for p in points if str(p.number).startswith(text) and p not in exact]
             chosen = exact + rest
-            return [(_clip(f"{p.number} — {p.gist}"), str(p.number)) for p in chosen][:MAX_CHOICES]
+            return [
+                (one_line(f"{p.number} — {p.gist}", CHOICE_CHARS), str(p.number)) for p in chosen
+            ][:MAX_CHOICES]
         items = [
             (normalise_key(f"{p.gist} {p.text}"), f"{p.number} — {p.gist}", str(p.number))
             for p in points

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
-from bot.scheduling.recurrence import local_to_utc, next_occurrences, regular_dates
+from bot.scheduling.recurrence import local_to_utc, regular_dates
 
 if TYPE_CHECKING:
     from bot.scheduling.sessions import ScheduleInfo
@@ -89,8 +89,3 @@ def schedule_to_ics(
         first_date=first_day - timedelta(days=1), last_date=horizon_end + timedelta(days=1)
     )
     return cal.to_ical()
-
-
-def preview(info: ScheduleInfo, after: datetime, count: int = 5) -> list[datetime]:
-    """The UTC starts a calendar app will show next (same as the bot's)."""
-    return [o.start for o in next_occurrences(info.recurrence(), after, count)]

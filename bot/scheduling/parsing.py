@@ -12,13 +12,16 @@ import warnings
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.durations import DURATION_HELP, format_duration, parse_duration
 from bot.errors import UserError
 from bot.scheduling.recurrence import local_to_utc
+from bot.text import clean_input, echo
 from bot.timezones import resolve_zone, zone_choices
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "format_duration",
     "parse_date",
     "parse_duration",
     "parse_offsets",
@@ -30,42 +33,24 @@ __all__ = [
 ]
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MAX_INPUT = 100
 MAX_AHEAD = timedelta(days=366)
 
 WEEKDAY_HELP = "Use a weekday such as `monday`, `Mon` or `wed`."
 TIME_HELP = "Use a time such as `19:00`, `7pm` or `7:30 pm`."
-DURATION_HELP = "Use a duration such as `90m`, `1h30m`, `2 hours` or `3d`."
 DATE_HELP = "Use a date such as `2026-12-03`."
 WHEN_HELP = (
     "Try `in 2 days`, `in 90 minutes`, `friday 18:00`, `tomorrow 9am` or `2026-12-03 18:00`."
 )
 
 
-def _clean(text: object, what: str) -> str:
-    if not isinstance(text, str):
-        raise UserError(f"Please give {what} as text.")
-    cleaned = " ".join(text.strip().split())
-    if not cleaned:
-        raise UserError(f"Please give {what}.")
-    if len(cleaned) > MAX_INPUT:
-        raise UserError(f"That {what} is too long ({MAX_INPUT} characters at most).")
-    return cleaned
-
-
-def _shown(text: str) -> str:
-    # Echo input without letting it break the message's formatting.
-    return text[:40].replace("`", "'")
-
-
 def parse_weekday(text: str) -> int:
     """0 (Monday) .. 6 (Sunday) from a full name or an unambiguous prefix of 2+ letters."""
-    cleaned = _clean(text, "a weekday").casefold().rstrip(".")
+    cleaned = clean_input(text, "a weekday").casefold().rstrip(".")
     if len(cleaned) >= 2:
         matches = [i for i, name in enumerate(WEEKDAYS) if name.startswith(cleaned)]
         if len(matches) == 1:
             return matches[0]
-    raise UserError(f"`{_shown(text)}` is not a weekday. {WEEKDAY_HELP}")
+    raise UserError(f"`{echo(text)}` is not a weekday. {WEEKDAY_HELP}")
 
 
 _TIME_24 = re.compile(r"^(\d{1,2})(?::|\.|h)(\d{2})$")
@@ -74,7 +59,7 @@ _TIME_12 = re.compile(r"^(\d{1,2})(?:(?::|\.)(\d{2}))?\s*([ap])\.?\s*m\.?$")
 
 def parse_time(text: str) -> time:
     """A wall-clock time: ``19:00``, ``19.00``, ``7pm``, ``7:30 pm``, ``noon``, ``midnight``."""
-    cleaned = _clean(text, "a time").casefold()
+    cleaned = clean_input(text, "a time").casefold()
     if cleaned == "noon":
         return time(12, 0)
     if cleaned == "midnight":
@@ -88,48 +73,17 @@ def parse_time(text: str) -> time:
         if 1 <= hour <= 12 and minute <= 59:
             hour = hour % 12 + (12 if match[3] == "p" else 0)
             return time(hour, minute)
-    raise UserError(f"`{_shown(text)}` is not a time I understand. {TIME_HELP}")
+    raise UserError(f"`{echo(text)}` is not a time I understand. {TIME_HELP}")
 
 
 def parse_zone(text: str) -> ZoneInfo:
     """An IANA zone such as ``Europe/London``; near misses get suggestions."""
-    return resolve_zone(_clean(text, "a time zone"))
-
-
-_UNITS = {
-    "w": 7 * 86400, "week": 7 * 86400, "weeks": 7 * 86400,
-    "d": 86400, "day": 86400, "days": 86400,
-    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-}  # fmt: skip
-_DURATION_PART = re.compile(r"(\d{1,6})\s*([a-z]+)")
-
-
-def parse_duration(
-    text: str, *, minimum: timedelta = timedelta(minutes=1), maximum: timedelta = MAX_AHEAD
-) -> timedelta:
-    """``90m``, ``1h30m``, ``1h 30m``, ``2 hours``, ``3d``, ``1 week``; a bare number is minutes."""
-    cleaned = _clean(text, "a duration").casefold().replace(",", " ").replace(" and ", " ")
-    # isdigit() alone accepts "²", which int() refuses.
-    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 6:
-        seconds = int(cleaned) * 60
-    else:
-        parts = _DURATION_PART.findall(cleaned)
-        leftover = _DURATION_PART.sub("", cleaned).strip()
-        if not parts or leftover or any(unit not in _UNITS for _, unit in parts):
-            raise UserError(f"`{_shown(text)}` is not a duration I understand. {DURATION_HELP}")
-        seconds = sum(int(n) * _UNITS[unit] for n, unit in parts)
-    duration = timedelta(seconds=seconds)
-    if duration < minimum:
-        raise UserError(f"That is too short: at least {format_duration(minimum)}.")
-    if duration > maximum:
-        raise UserError(f"That is too long: at most {format_duration(maximum)}.")
-    return duration
+    return resolve_zone(clean_input(text, "a time zone"))
 
 
 def parse_offsets(text: str, *, limit: int = 5) -> list[timedelta]:
     """A comma-separated list of durations such as ``24h,1h``: distinct, longest first."""
-    cleaned = _clean(text, "reminder offsets")
+    cleaned = clean_input(text, "reminder offsets")
     pieces = [p for p in cleaned.split(",") if p.strip()]
     if not pieces:
         raise UserError(f"Give offsets such as `24h,1h`. {DURATION_HELP}")
@@ -139,27 +93,18 @@ def parse_offsets(text: str, *, limit: int = 5) -> list[timedelta]:
     return sorted(offsets, reverse=True)
 
 
-def format_duration(value: timedelta) -> str:
-    """``1d 2h 30m`` style, for messages."""
-    minutes = int(value.total_seconds() // 60)
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{n}{u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "m")) if n]
-    return " ".join(parts) or "0m"
-
-
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 def parse_date(text: str) -> date:
     """An ISO date ``YYYY-MM-DD``."""
-    cleaned = _clean(text, "a date")
+    cleaned = clean_input(text, "a date")
     if match := _ISO_DATE.match(cleaned):
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             pass
-    raise UserError(f"`{_shown(text)}` is not a date I understand. {DATE_HELP}")
+    raise UserError(f"`{echo(text)}` is not a date I understand. {DATE_HELP}")
 
 
 _IN = re.compile(r"^in\s+(.+)$")
@@ -177,7 +122,7 @@ def parse_when(
     ``dateparser`` understands (``dec 25 7pm``), preferring future dates.
     """
     tz = zone if isinstance(zone, ZoneInfo) else parse_zone(zone)
-    cleaned = _clean(text, "a time").casefold()
+    cleaned = clean_input(text, "a time").casefold()
     try:
         when = _parse_when_structured(cleaned, now, tz)
     except (OverflowError, ValueError):  # e.g. year 9999 in a zone east of UTC
@@ -185,9 +130,9 @@ def parse_when(
     if when is None:
         when = _parse_with_dateparser(cleaned, now, tz)
     if when is None:
-        raise UserError(f"I could not read `{_shown(text)}` as a time. {WHEN_HELP}")
+        raise UserError(f"I could not read `{echo(text)}` as a time. {WHEN_HELP}")
     if when <= now:
-        raise UserError(f"`{_shown(text)}` is in the past. {WHEN_HELP}")
+        raise UserError(f"`{echo(text)}` is in the past. {WHEN_HELP}")
     if when - now > max_ahead:
         raise UserError(f"That is too far ahead: at most {max_ahead.days} days from now.")
     return when

@@ -2,12 +2,11 @@
 
 Payload: ``{"user_id", "text", "channel_id"}``. The handler should DM the member (falling back
 to a mention in ``channel_id``) and send the text with mentions disabled except the owner's:
-:func:`defuse_mentions` is applied on the way in as a second line of defence.
+:func:`bot.text.neutralise_mentions` is applied on the way in as a second line of defence.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,19 +19,11 @@ from bot.errors import NotFound, UserError
 from bot.scheduling.clock import Clock, utc_now
 from bot.scheduling.parsing import parse_when, parse_zone
 from bot.scheduling.timers import PENDING, TimerRecord, TimerService
+from bot.text import neutralise_mentions
 
 PERSONAL_REMINDER = "remind.personal"
 MAX_PENDING_PER_MEMBER = 25
 MAX_TEXT = 1000
-
-_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d+>|<#\d+>")
-
-
-def defuse_mentions(text: str) -> str:
-    """Break ``@everyone``/``@here`` and ``<@id>`` so the text can never ping anyone."""
-    return _MENTION.sub(
-        lambda m: m.group(0).replace("@", "@\u200b").replace("<#", "<#\u200b"), text
-    )
 
 
 @dataclass(frozen=True)
@@ -110,7 +101,7 @@ class ReminderService:
                 guild_id,
                 PERSONAL_REMINDER,
                 due,
-                {"user_id": user_id, "text": defuse_mentions(text), "channel_id": channel_id},
+                {"user_id": user_id, "text": neutralise_mentions(text), "channel_id": channel_id},
                 owner_id=user_id,
                 session=s,
             )

@@ -42,7 +42,6 @@ from bot.db.models.scheduling import (
 from bot.errors import NotFound, UserError
 from bot.scheduling.clock import Clock, utc_now
 from bot.scheduling.parsing import (
-    format_duration,
     parse_date,
     parse_duration,
     parse_offsets,
@@ -645,6 +644,16 @@ class SessionService:
             ).all()
             return dict(rows)
 
+    async def _attendee_ids(
+        self, s: AsyncSession, guild_id: int, schedule_id: int, key: datetime
+    ) -> builtins.list[int]:
+        query = select(SessionAttendance.user_id).where(
+            SessionAttendance.guild_id == guild_id,
+            SessionAttendance.schedule_id == schedule_id,
+            SessionAttendance.occurrence_start == key,
+        )
+        return builtins.list((await s.scalars(query)).all())
+
     async def record_attendance(self, guild_id: int, schedule_id: int, key: datetime) -> int:
         """Record Going members as attendees (idempotent); returns how many are recorded."""
         going = [
@@ -652,17 +661,7 @@ class SessionService:
         ]
         now = self._clock()
         async with self._session_factory() as s, s.begin():
-            existing = set(
-                (
-                    await s.scalars(
-                        select(SessionAttendance.user_id).where(
-                            SessionAttendance.guild_id == guild_id,
-                            SessionAttendance.schedule_id == schedule_id,
-                            SessionAttendance.occurrence_start == key,
-                        )
-                    )
-                ).all()
-            )
+            existing = set(await self._attendee_ids(s, guild_id, schedule_id, key))
             for user_id in going:
                 if user_id not in existing:
                     s.add(
@@ -680,17 +679,7 @@ class SessionService:
         self, guild_id: int, schedule_id: int, key: datetime
     ) -> builtins.list[int]:
         async with self._session_factory() as s:
-            return sorted(
-                (
-                    await s.scalars(
-                        select(SessionAttendance.user_id).where(
-                            SessionAttendance.guild_id == guild_id,
-                            SessionAttendance.schedule_id == schedule_id,
-                            SessionAttendance.occurrence_start == key,
-                        )
-                    )
-                ).all()
-            )
+            return sorted(await self._attendee_ids(s, guild_id, schedule_id, key))
 
     async def link(
         self, guild_id: int, schedule_id: int, key: datetime, **ids: int | None
@@ -1017,6 +1006,5 @@ __all__ = [
     "ScheduleInfo",
     "SessionOccurrence",
     "SessionService",
-    "format_duration",
     "parse_token",
 ]

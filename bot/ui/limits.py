@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import discord
+from bot.text import one_line as one_line
+from bot.text import truncate as truncate
 
 CONTENT = 2000
 EMBED_TITLE = 256
@@ -15,11 +16,6 @@ EMBED_FIELDS = 25
 EMBED_TOTAL = 6000
 CHOICES = 25
 CHOICE_NAME = 100
-
-
-def truncate(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters, ending in an ellipsis when it was cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def chunk(text: str, limit: int) -> list[str]:
@@ -37,12 +33,3 @@ def chunk(text: str, limit: int) -> list[str]:
     if rest:
         pieces.append(rest)
     return pieces
-
-
-def embed_length(embed: discord.Embed) -> int:
-    """What Discord counts against the 6,000-character total of an embed."""
-    return len(embed)
-
-
-def fits(embed: discord.Embed) -> bool:
-    return len(embed) <= EMBED_TOTAL and len(embed.fields) <= EMBED_FIELDS

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.errors import UserError
-from bot.ui.errors import report_error
+from bot.ui.views import StudyItem
 
 if TYPE_CHECKING:
     from bot.client import StudyCircle
@@ -45,6 +45,7 @@ def fits_custom_id(key: str, arg: str, owner: int) -> bool:
 
 
 class PageButton(
+    StudyItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"pg:(?P<key>[a-z_]+):(?P<number>\d+):(?P<owner>\d+):(?P<arg>" + ARG_PATTERN + ")",
 ):
@@ -72,21 +73,18 @@ class PageButton(
             disabled=False,
         )
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            bot: StudyCircle = interaction.client  # type: ignore[assignment]
-            source = bot.page_sources.get(self.key)
-            if source is None:
-                raise UserError("These pages are no longer available; run the command again.")
-            page = await source.render(interaction, self.arg, self.number)
-            if interaction.user.id == self.owner:
-                view = pager_view(self.key, page, self.owner, self.arg)
-                await interaction.response.edit_message(embed=page.embed, view=view)
-            else:
-                view = pager_view(self.key, page, interaction.user.id, self.arg)
-                await interaction.response.send_message(embed=page.embed, view=view, ephemeral=True)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def act(self, interaction: discord.Interaction) -> None:
+        bot: StudyCircle = interaction.client  # type: ignore[assignment]
+        source = bot.page_sources.get(self.key)
+        if source is None:
+            raise UserError("These pages are no longer available; run the command again.")
+        page = await source.render(interaction, self.arg, self.number)
+        if interaction.user.id == self.owner:
+            view = pager_view(self.key, page, self.owner, self.arg)
+            await interaction.response.edit_message(embed=page.embed, view=view)
+        else:
+            view = pager_view(self.key, page, interaction.user.id, self.arg)
+            await interaction.response.send_message(embed=page.embed, view=view, ephemeral=True)
 
 
 def pager_view(

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -38,11 +38,12 @@ from bot.discussion.polls import (
     PollResult,
 )
 from bot.discussion.tally import TIE_CANDIDATE_ORDER, TIE_EARLIER_ROUNDS, TIE_FIRST_PREFERENCES
-from bot.discussion.text import neutralise_mentions
 from bot.errors import NotFound, UserError
+from bot.text import neutralise_mentions
 from bot.ui import limits
 from bot.ui.checks import require_organiser
-from bot.ui.errors import report_error
+from bot.ui.faults import NotDelivered, fault_notes
+from bot.ui.views import StudyItem
 
 if TYPE_CHECKING:
     from bot.client import StudyCircle
@@ -88,10 +89,6 @@ IRV_RULE = (
 
 def _bot(interaction: discord.Interaction) -> StudyCircle:
     return interaction.client  # type: ignore[return-value]
-
-
-def _short(text: str, limit: int) -> str:
-    return limits.truncate(" ".join(text.split()), limit)
 
 
 def ordinal(number: int) -> str:
@@ -178,7 +175,7 @@ def result_lines(result: PollResult) -> list[str]:
         share = f"{option.votes / result.ballots:.0%}" if result.ballots else "0%"
         count = f"{option.votes} yes" if unit == "yes" else _plural(option.votes, unit)
         mark = " 🏆" if option.option_id in winners else ""
-        label = _short(option.label, 60)
+        label = limits.one_line(option.label, 60)
         lines.append(f"`{_bar(option.votes, top)}` **{label}** — {count} ({share}){mark}")
     return lines
 
@@ -186,7 +183,7 @@ def result_lines(result: PollResult) -> list[str]:
 def winner_summary(result: PollResult) -> str:
     if result.ballots == 0:
         return "No votes were cast."
-    names = [f"**{_short(result.label_of(w), 80)}**" for w in result.winners]
+    names = [f"**{limits.one_line(result.label_of(w), 80)}**" for w in result.winners]
     if not names:
         return "No option won."
     votes = {o.option_id: o.votes for o in result.options}
@@ -212,7 +209,7 @@ def irv_lines(result: PollResult) -> list[str]:
     order = {str(o.option_id): n for n, o in enumerate(result.options)}
 
     def name(key: str | None) -> str:
-        return _short(result.label_of(key), 28) if key is not None else "?"
+        return limits.one_line(result.label_of(key), 28) if key is not None else "?"
 
     ties = {tie.round: tie for tie in irv.tie_breaks}
     lines = []
@@ -305,7 +302,7 @@ async def results_message(
             if len(embed) + len(value) + 100 > limits.EMBED_TOTAL or len(embed.fields) >= 25:
                 break
             embed.add_field(
-                name=_short(f"Voted {option.label}", limits.EMBED_FIELD_NAME),
+                name=limits.one_line(f"Voted {option.label}", limits.EMBED_FIELD_NAME),
                 value=limits.truncate(value, limits.EMBED_FIELD_VALUE),
                 inline=False,
             )
@@ -313,14 +310,6 @@ async def results_message(
 
 
 # ---- components ------------------------------------------------------------------------------
-
-
-async def _guarded(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]) -> None:
-    """Run a component's action; any error goes to the central handler (ephemeral reply)."""
-    try:
-        await action()
-    except Exception as error:
-        await report_error(interaction, error)
 
 
 def _guild_id(interaction: discord.Interaction) -> int:
@@ -353,6 +342,7 @@ async def _cast(interaction: discord.Interaction, poll_id: int, option_ids: Sequ
 
 
 class VoteButton(
+    StudyItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"poll:v:(?P<poll>\d{1,19}):(?P<option>\d{1,19})",
 ):
@@ -362,7 +352,7 @@ class VoteButton(
         self.poll_id, self.option_id = poll_id, option_id
         super().__init__(
             discord.ui.Button(
-                label=_short(label, 80),
+                label=limits.one_line(label, 80),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"poll:v:{poll_id}:{option_id}",
                 row=row,
@@ -375,12 +365,12 @@ class VoteButton(
     ) -> VoteButton:
         return cls(int(match["poll"]), int(match["option"]), label=item.label or "?")
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _guarded(interaction, lambda: _cast(interaction, self.poll_id, [self.option_id]))
+    async def act(self, interaction: discord.Interaction) -> None:
+        await _cast(interaction, self.poll_id, [self.option_id])
 
 
 class VoteSelect(
-    discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"poll:s:(?P<poll>\d{1,19})"
+    StudyItem, discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"poll:s:(?P<poll>\d{1,19})"
 ):
     def __init__(self, poll_id: int, select: discord.ui.Select[Any] | None = None) -> None:
         self.poll_id = poll_id
@@ -400,7 +390,7 @@ class VoteSelect(
             min_values=1,
             max_values=1 if single else len(poll.options),
             options=[
-                discord.SelectOption(label=_short(o.label, 100), value=str(o.id))
+                discord.SelectOption(label=limits.one_line(o.label, 100), value=str(o.id))
                 for o in poll.options
             ],
             disabled=not poll.is_open,
@@ -414,19 +404,18 @@ class VoteSelect(
     ) -> VoteSelect:
         return cls(int(match["poll"]), item)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        async def act() -> None:
-            try:
-                option_ids = [int(value) for value in self.item.values]
-            except ValueError:
-                raise UserError("That option is not part of this poll.") from None
-            await _cast(interaction, self.poll_id, option_ids)
-
-        await _guarded(interaction, act)
+    async def act(self, interaction: discord.Interaction) -> None:
+        try:
+            option_ids = [int(value) for value in self.item.values]
+        except ValueError:
+            raise UserError("That option is not part of this poll.") from None
+        await _cast(interaction, self.poll_id, option_ids)
 
 
 class ResultsButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"poll:res:(?P<poll>\d{1,19})"
+    StudyItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"poll:res:(?P<poll>\d{1,19})",
 ):
     def __init__(self, poll_id: int, *, row: int | None = None) -> None:
         self.poll_id = poll_id
@@ -446,18 +435,13 @@ class ResultsButton(
     ) -> ResultsButton:
         return cls(int(match["poll"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        async def act() -> None:
-            embed, file = await results_message(
-                _bot(interaction), _guild_id(interaction), self.poll_id
-            )
-            await interaction.response.send_message(embed=embed, file=file, ephemeral=True)
-
-        await _guarded(interaction, act)
+    async def act(self, interaction: discord.Interaction) -> None:
+        embed, file = await results_message(_bot(interaction), _guild_id(interaction), self.poll_id)
+        await interaction.response.send_message(embed=embed, file=file, ephemeral=True)
 
 
 class WithdrawButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"poll:x:(?P<poll>\d{1,19})"
+    StudyItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"poll:x:(?P<poll>\d{1,19})"
 ):
     def __init__(self, poll_id: int, *, row: int | None = None) -> None:
         self.poll_id = poll_id
@@ -476,18 +460,15 @@ class WithdrawButton(
     ) -> WithdrawButton:
         return cls(int(match["poll"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        async def act() -> None:
-            polls = _bot(interaction).services.polls
-            removed = await polls.retract(self.poll_id, _guild_id(interaction), interaction.user.id)
-            text = (
-                f"Your vote in poll #{self.poll_id} is withdrawn."
-                if removed
-                else f"You have no vote in poll #{self.poll_id} to withdraw."
-            )
-            await interaction.response.send_message(text, ephemeral=True)
-
-        await _guarded(interaction, act)
+    async def act(self, interaction: discord.Interaction) -> None:
+        polls = _bot(interaction).services.polls
+        removed = await polls.retract(self.poll_id, _guild_id(interaction), interaction.user.id)
+        text = (
+            f"Your vote in poll #{self.poll_id} is withdrawn."
+            if removed
+            else f"You have no vote in poll #{self.poll_id} to withdraw."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
 
 
 def poll_view(poll: PollInfo) -> discord.ui.View:
@@ -571,6 +552,7 @@ def ballot_message(
 
 
 class RankButton(
+    StudyItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"poll:rank:(?P<poll>\d{1,19}):(?P<mode>[ne])",
 ):
@@ -592,28 +574,26 @@ class RankButton(
     ) -> RankButton:
         return cls(int(match["poll"]), match["mode"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        async def act() -> None:
-            polls = _bot(interaction).services.polls
-            guild_id = _guild_id(interaction)
-            poll = await polls.get(self.poll_id, guild_id)
-            if poll.kind != "ranked":
-                raise UserError("This poll is not ranked: pick options instead.")
-            if not poll.is_open:
-                raise UserError("This poll is closed; votes are no longer accepted.")
-            had = await polls.has_voted(poll.id, guild_id, interaction.user.id)
-            embed, view = ballot_message(poll, [], saved=False, had_ballot=had)
-            if self.mode == "e":
-                await interaction.response.edit_message(
-                    embed=embed, view=view, allowed_mentions=NO_PINGS
-                )
-            else:
-                await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
-
-        await _guarded(interaction, act)
+    async def act(self, interaction: discord.Interaction) -> None:
+        polls = _bot(interaction).services.polls
+        guild_id = _guild_id(interaction)
+        poll = await polls.get(self.poll_id, guild_id)
+        if poll.kind != "ranked":
+            raise UserError("This poll is not ranked: pick options instead.")
+        if not poll.is_open:
+            raise UserError("This poll is closed; votes are no longer accepted.")
+        had = await polls.has_voted(poll.id, guild_id, interaction.user.id)
+        embed, view = ballot_message(poll, [], saved=False, had_ballot=had)
+        if self.mode == "e":
+            await interaction.response.edit_message(
+                embed=embed, view=view, allowed_mentions=NO_PINGS
+            )
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 class RankSelect(
+    StudyItem,
     discord.ui.DynamicItem[discord.ui.Select[Any]],
     template=r"poll:rs:(?P<poll>\d{1,19}):(?P<ranked>[0-9a-z]{0,25})",
 ):
@@ -631,7 +611,9 @@ class RankSelect(
             min_values=1,
             max_values=1,
             options=[
-                discord.SelectOption(label=_short(o.label, 100), value=POSITIONS[o.position])
+                discord.SelectOption(
+                    label=limits.one_line(o.label, 100), value=POSITIONS[o.position]
+                )
                 for o in remaining
             ],
             row=0,
@@ -644,19 +626,14 @@ class RankSelect(
     ) -> RankSelect:
         return cls(int(match["poll"]), match["ranked"], item)
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        async def act() -> None:
-            polls = _bot(interaction).services.polls
-            guild_id = _guild_id(interaction)
-            poll = await polls.get(self.poll_id, guild_id)
-            ranked = _decode_ranking(poll, self.ranked + "".join(self.item.values))
-            await polls.rank(poll.id, guild_id, interaction.user.id, [o.id for o in ranked])
-            embed, view = ballot_message(poll, ranked, saved=True)
-            await interaction.response.edit_message(
-                embed=embed, view=view, allowed_mentions=NO_PINGS
-            )
-
-        await _guarded(interaction, act)
+    async def act(self, interaction: discord.Interaction) -> None:
+        polls = _bot(interaction).services.polls
+        guild_id = _guild_id(interaction)
+        poll = await polls.get(self.poll_id, guild_id)
+        ranked = _decode_ranking(poll, self.ranked + "".join(self.item.values))
+        await polls.rank(poll.id, guild_id, interaction.user.id, [o.id for o in ranked])
+        embed, view = ballot_message(poll, ranked, saved=True)
+        await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_PINGS)
 
 
 # ---- organisers' one-click follow-ups --------------------------------------------------------
@@ -671,6 +648,7 @@ def _winner_option(poll: PollInfo, result: PollResult) -> PollOptionInfo:
 
 
 class AssignButton(
+    StudyItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"poll:assign:(?P<poll>\d{1,19}):(?P<week>\d{1,2})",
 ):
@@ -692,36 +670,35 @@ class AssignButton(
     ) -> AssignButton:
         return cls(int(match["poll"]), int(match["week"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        async def act() -> None:
-            await require_organiser(interaction)
-            bot = _bot(interaction)
-            guild_id = _guild_id(interaction)
-            poll = await bot.services.polls.get(self.poll_id, guild_id)
-            result = await bot.services.polls.results(self.poll_id, guild_id)
-            option = _winner_option(poll, result)
-            if option.payload is None:
-                raise UserError("The winner of this poll is not a reading from the library.")
-            card = await bot.services.library.assign(
-                guild_id, option.payload, self.week, by=interaction.user.id
-            )
-            view = discord.ui.View(timeout=None)
-            view.add_item(AssignButton(self.poll_id, self.week, done=True))
-            await interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS)
-            await interaction.followup.send(
-                neutralise_mentions(
-                    limits.truncate(
-                        f"📚 **{card.title}** is now the reading for week {self.week}.",
-                        limits.CONTENT,
-                    )
+    async def act(self, interaction: discord.Interaction) -> None:
+        await require_organiser(interaction)
+        bot = _bot(interaction)
+        guild_id = _guild_id(interaction)
+        poll = await bot.services.polls.get(self.poll_id, guild_id)
+        result = await bot.services.polls.results(self.poll_id, guild_id)
+        option = _winner_option(poll, result)
+        if option.payload is None:
+            raise UserError("The winner of this poll is not a reading from the library.")
+        card = await bot.services.library.assign(
+            guild_id, option.payload, self.week, by=interaction.user.id
+        )
+        view = discord.ui.View(timeout=None)
+        view.add_item(AssignButton(self.poll_id, self.week, done=True))
+        await interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS)
+        await interaction.followup.send(
+            neutralise_mentions(
+                limits.truncate(
+                    f"📚 **{card.title}** is now the reading for week {self.week}.",
+                    limits.CONTENT,
                 )
             )
-
-        await _guarded(interaction, act)
+        )
 
 
 class WeeklyButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"poll:weekly:(?P<poll>\d{1,19})"
+    StudyItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"poll:weekly:(?P<poll>\d{1,19})",
 ):
     def __init__(self, poll_id: int, *, done: bool = False) -> None:
         self.poll_id = poll_id
@@ -741,34 +718,31 @@ class WeeklyButton(
     ) -> WeeklyButton:
         return cls(int(match["poll"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        async def act() -> None:
-            await require_organiser(interaction)
-            bot = _bot(interaction)
-            guild_id = _guild_id(interaction)
-            poll = await bot.services.polls.get(self.poll_id, guild_id)
-            result = await bot.services.polls.results(self.poll_id, guild_id)
-            option = _winner_option(poll, result)
-            slot = _slot_time(option)
-            if slot is None:
-                raise UserError("The winner of this poll is not a time.")
-            # The slot is an instant; the weekly session repeats its wall-clock time in the
-            # server's zone (so it follows daylight saving like every session).
-            zone = (await bot.guild_config.get(guild_id)).timezone
-            local = slot.astimezone(ZoneInfo(zone))
-            info = await bot.services.sessions.schedule(
-                guild_id,
-                local.weekday(),
-                local.time().replace(tzinfo=None),
-                zone,
-                created_by=interaction.user.id,
-            )
-            view = discord.ui.View(timeout=None)
-            view.add_item(WeeklyButton(self.poll_id, done=True))
-            await interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS)
-            await interaction.followup.send(f"🗓️ The weekly session is now on {info.describe()}.")
-
-        await _guarded(interaction, act)
+    async def act(self, interaction: discord.Interaction) -> None:
+        await require_organiser(interaction)
+        bot = _bot(interaction)
+        guild_id = _guild_id(interaction)
+        poll = await bot.services.polls.get(self.poll_id, guild_id)
+        result = await bot.services.polls.results(self.poll_id, guild_id)
+        option = _winner_option(poll, result)
+        slot = _slot_time(option)
+        if slot is None:
+            raise UserError("The winner of this poll is not a time.")
+        # The slot is an instant; the weekly session repeats its wall-clock time in the
+        # server's zone (so it follows daylight saving like every session).
+        zone = (await bot.guild_config.get(guild_id)).timezone
+        local = slot.astimezone(ZoneInfo(zone))
+        info = await bot.services.sessions.schedule(
+            guild_id,
+            local.weekday(),
+            local.time().replace(tzinfo=None),
+            zone,
+            created_by=interaction.user.id,
+        )
+        view = discord.ui.View(timeout=None)
+        view.add_item(WeeklyButton(self.poll_id, done=True))
+        await interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS)
+        await interaction.followup.send(f"🗓️ The weekly session is now on {info.describe()}.")
 
 
 POLL_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
@@ -805,9 +779,10 @@ async def follow_up_view(bot: StudyCircle, outcome: CloseOutcome) -> discord.ui.
     return view
 
 
-async def announce_close(bot: StudyCircle, outcome: CloseOutcome) -> None:
+async def announce_close(bot: StudyCircle, outcome: CloseOutcome) -> bool:
     """Show the result on the poll message (components disabled) and post it with a chart in
-    the server's polls channel (or the poll's own channel)."""
+    the server's polls channel (or the poll's own channel). False if Discord refused the post
+    (organisers are told, once per problem); a deleted poll message is simply skipped."""
     poll, result = outcome.poll, outcome.result
     if poll.message_id is not None:
         try:
@@ -815,8 +790,10 @@ async def announce_close(bot: StudyCircle, outcome: CloseOutcome) -> None:
             await channel.get_partial_message(poll.message_id).edit(
                 embed=poll_embed(poll, result), view=poll_view(poll), allowed_mentions=NO_PINGS
             )
-        except discord.HTTPException:
-            log.warning("could not update the message of poll %s", poll.id, exc_info=True)
+        except discord.NotFound:
+            log.info("the message of poll %s was deleted; posting the result only", poll.id)
+        except discord.HTTPException as error:
+            log.warning("could not update the message of poll %s: %s", poll.id, error)
     config = await bot.guild_config.get(poll.guild_id)
     channel_id = config.channels.get("polls") or poll.channel_id
     name, file = chart_file(result)
@@ -829,6 +806,7 @@ async def announce_close(bot: StudyCircle, outcome: CloseOutcome) -> None:
             f"\nhttps://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
         )
     view = await follow_up_view(bot, outcome)
+    notes = fault_notes(bot)
     try:
         channel = bot.get_partial_messageable(channel_id, guild_id=poll.guild_id)
         await channel.send(
@@ -836,9 +814,19 @@ async def announce_close(bot: StudyCircle, outcome: CloseOutcome) -> None:
             embed=embed,
             file=file,
             view=view or discord.utils.MISSING,
+            nonce=f"poll-result-{poll.id}",  # discord.py's 5xx retries cannot post it twice
         )
-    except discord.HTTPException:
-        log.warning("could not announce the result of poll %s", poll.id, exc_info=True)
+    except discord.HTTPException as error:
+        await notes.report(
+            poll.guild_id,
+            channel_id,
+            error,
+            f"Poll #{poll.id} is closed, but I could not post its result in <#{channel_id}> "
+            f"(`/poll results id:{poll.id}` shows it)",
+        )
+        return False
+    notes.ok(poll.guild_id, channel_id)
+    return True
 
 
 async def close_from_timer(bot: StudyCircle, guild_id: int, poll_id: int) -> None:
@@ -848,5 +836,5 @@ async def close_from_timer(bot: StudyCircle, guild_id: int, poll_id: int) -> Non
     except NotFound:
         log.info("poll %s of guild %s is gone; nothing to close", poll_id, guild_id)
         return
-    if outcome.newly_closed:
-        await announce_close(bot, outcome)
+    if outcome.newly_closed and not await announce_close(bot, outcome):
+        raise NotDelivered(f"result of poll {poll_id} not posted")

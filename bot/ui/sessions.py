@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.utils import format_dt
 
+from bot.durations import format_duration
 from bot.errors import UserError
 from bot.library.service import ReadingCard, SyllabusWeek
 from bot.scheduling import RsvpCounts, ScheduleInfo, SessionOccurrence, parse_token
-from bot.scheduling.parsing import format_duration
 from bot.scheduling.sessions import OccurrenceLinks
-from bot.ui.errors import report_error
 from bot.ui.limits import EMBED_DESCRIPTION, EMBED_FIELD_NAME, EMBED_FIELD_VALUE, truncate
+from bot.ui.views import StudyItem
 
 if TYPE_CHECKING:
     from bot.client import StudyCircle
@@ -140,6 +140,37 @@ async def tell_organisers(bot: StudyCircle, guild_id: int, text: str) -> bool:
     return True
 
 
+async def edit_announcement(
+    bot: StudyCircle,
+    guild_id: int,
+    schedule_id: int,
+    key: datetime,
+    links: OccurrenceLinks,
+    **fields: Any,
+) -> discord.HTTPException | None:
+    """Edit an occurrence's announcement (if it has one); the refusal, if Discord refused.
+
+    A 404 means the message or its channel was deleted: the link is forgotten, so later edits
+    skip it and reminders stop linking to it, and ``None`` is returned. It is not re-posted:
+    whoever deleted it meant it, and ``/session next`` shows the same card and buttons.
+    """
+    if links.announcement_message_id is None or links.announcement_channel_id is None:
+        return None
+    message = bot.get_partial_messageable(
+        links.announcement_channel_id, guild_id=guild_id
+    ).get_partial_message(links.announcement_message_id)
+    try:
+        await message.edit(**fields)
+    except discord.NotFound:
+        log.info("announcement %s was deleted; forgetting it", links.announcement_message_id)
+        await bot.services.sessions.link(
+            guild_id, schedule_id, key, announcement_channel_id=None, announcement_message_id=None
+        )
+    except discord.HTTPException as error:
+        return error
+    return None
+
+
 # -- the session card --------------------------------------------------------------------------
 
 
@@ -196,6 +227,7 @@ def rsvp_custom_id(status: str, token: str) -> str:
 
 
 class RsvpButton(
+    StudyItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"rsvp:(?P<status>going|maybe|cant):(?P<token>\d+:\d+)",
 ):
@@ -218,11 +250,8 @@ class RsvpButton(
     ) -> RsvpButton:
         return cls(match["status"], match["token"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await answer_rsvp(interaction, self.status, self.token)
-        except Exception as error:
-            await report_error(interaction, error)
+    async def act(self, interaction: discord.Interaction) -> None:
+        await answer_rsvp(interaction, self.status, self.token)
 
 
 def rsvp_view(occ: SessionOccurrence) -> discord.ui.View:
@@ -247,18 +276,12 @@ async def answer_rsvp(interaction: discord.Interaction, status: str, token: str)
     await interaction.response.edit_message(embed=embed, view=view)
     links = await sessions.links(guild_id, schedule_id, key)
     clicked = interaction.message.id if interaction.message else None
-    if (
-        links.announcement_message_id is not None
-        and links.announcement_channel_id is not None
-        and links.announcement_message_id != clicked
-    ):
-        announcement = bot.get_partial_messageable(
-            links.announcement_channel_id, guild_id=guild_id
-        ).get_partial_message(links.announcement_message_id)
-        try:
-            await announcement.edit(embed=embed, view=view)
-        except discord.HTTPException:
-            log.info("could not refresh the announcement of session %s", token)
+    if links.announcement_message_id != clicked:
+        error = await edit_announcement(
+            bot, guild_id, schedule_id, key, links, embed=embed, view=view
+        )
+        if error is not None:  # the counts there are cosmetic; the member's answer is saved
+            log.info("could not refresh the announcement of session %s: %s", token, error)
     await interaction.followup.send(
         f"{RSVP_EMOJI[status]} You answered **{RSVP_LABELS[status]}** for the session on "
         f"{when_text(occ.start)}.",

@@ -1,4 +1,5 @@
-"""Base classes for views and modals that route their errors to the central handler."""
+"""Base classes for views, modals and persistent items that route their errors to the central
+handler."""
 
 from __future__ import annotations
 
@@ -21,3 +22,18 @@ class StudyView(discord.ui.View):
 class StudyModal(discord.ui.Modal):
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await report_error(interaction, error)
+
+
+class StudyItem:
+    """Mix into a ``discord.ui.DynamicItem`` and write :meth:`act` instead of ``callback``: its
+    errors are reported like command errors (a dynamic item has no view of its own to catch them).
+    """
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.act(interaction)
+        except Exception as error:
+            await report_error(interaction, error)
+
+    async def act(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError

@@ -8,6 +8,7 @@ from typing import Any
 from bot.discord_double import DiscordDouble, iter_components
 from bot.discord_double.interactions import InteractionReply
 from bot.discord_double.state import FakeGuild, FakeUser
+from tests.e2e.fixtures import Server
 
 NEXT = "Next ▶"
 PREVIOUS = "◀ Previous"
@@ -58,23 +59,6 @@ def assert_choices(choices: list[dict[str, Any]]) -> None:
         assert len(str(choice["value"])) <= 100
 
 
-def button_id(reply: InteractionReply | Mapping[str, Any], label: str) -> str:
-    message = reply.message if isinstance(reply, InteractionReply) else reply
-    assert message is not None
-    for component in iter_components(message.get("components") or []):
-        if component.get("type") == 2 and component.get("label") == label:
-            return str(component["custom_id"])
-    raise AssertionError(f"no {label!r} button on {message.get('id')}")
-
-
-def has_button(reply: InteractionReply, label: str, *, enabled: bool = True) -> bool:
-    message = reply.message or {}
-    return any(
-        c.get("type") == 2 and c.get("label") == label and bool(c.get("disabled")) != enabled
-        for c in iter_components(message.get("components") or [])
-    )
-
-
 def position(reply: InteractionReply) -> tuple[int, int]:
     """The ``(page, total)`` shown between the paging buttons (1-based)."""
     for component in iter_components((reply.message or {}).get("components") or []):
@@ -96,7 +80,7 @@ async def all_pages(
     page = first
     while position(page)[0] < total:
         number = position(page)[0]
-        page = await double.click(guild, user, page, button_id(page, NEXT))
+        page = await double.press(guild, user, page, NEXT)
         assert page.type == "update"  # the owner's message turns the page in place
         assert page.message_id == first.message_id
         assert position(page) == (number + 1, total)
@@ -121,3 +105,18 @@ def mentions_allowed(double: DiscordDouble, reply: InteractionReply) -> list[dic
         if isinstance(data, dict) and "allowed_mentions" in data:
             found.append(data["allowed_mentions"])
     return found
+
+
+async def assert_form_is_organisers_only(
+    double: DiscordDouble, server: Server, command: str, values: Mapping[str, str]
+) -> None:
+    """A plain member can neither open ``command``'s form nor submit an organiser's copy."""
+    refused = await double.slash(server.guild, server.member, command)
+    assert refused.type == "message"
+    assert refused.ephemeral
+    assert "Only organisers" in refused.content
+    # Even with an organiser's form in hand, the submission is checked server-side.
+    form = await double.slash(server.guild, server.organiser, command)
+    sneaked = await double.submit_modal(server.guild, server.member, form, values)
+    assert sneaked.ephemeral
+    assert "Only organisers" in sneaked.content

@@ -15,7 +15,9 @@ from bot.discord_double.state import FakeChannel
 from bot.scheduling.clock import FakeClock
 from tests.e2e.fixtures import Server
 
-# A Monday, four weeks before Europe/London springs forward (Sunday 28 March 2027).
+# The cog tests' `clock` starts here (tests/cogs/conftest.py): a Monday at noon, so the syllabus
+# starts this week (week 1 is current), four weeks before Europe/London springs forward (Sunday
+# 28 March 2027).
 START = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 # The first Thursday 19:00 Europe/London session after START (GMT, so 19:00 UTC).
 FIRST = datetime(2027, 3, 4, 19, 0, tzinfo=UTC)
@@ -91,17 +93,3 @@ def message_posts(double: DiscordDouble, channel_id: int) -> list[RecordedReques
         for r in double.requests
         if r.method == "POST" and r.path == f"/channels/{channel_id}/messages"
     ]
-
-
-def bot_message_bodies(double: DiscordDouble) -> list[dict[str, Any]]:
-    """Every body with content the bot sent: channel posts, interaction replies, follow-ups."""
-    bodies = []
-    for request in double.requests:
-        body = request.json if isinstance(request.json, dict) else None
-        if body is None or request.method not in ("POST", "PATCH"):
-            continue
-        if "/interactions/" in request.path:
-            body = body.get("data") or {}
-        if "content" in body or "embeds" in body:
-            bodies.append(body)
-    return bodies

@@ -10,8 +10,6 @@ from tests.cogs.library_support import (
     all_pages,
     assert_choices,
     assert_fits,
-    button_id,
-    has_button,
     page_texts,
     position,
 )
@@ -25,7 +23,7 @@ async def test_whole_resolution_pages_through_every_point(
     assert not first.ephemeral  # a look-up the whole channel can read
     assert_fits(first)
     assert position(first) == (1, 5)
-    assert has_button(first, PREVIOUS, enabled=False)
+    assert first.button(PREVIOUS).get("disabled")
     pages = await all_pages(double, server.guild, server.member, first)
     assert len(pages) == 5
     text = page_texts(pages)
@@ -43,9 +41,9 @@ async def test_whole_resolution_pages_through_every_point(
         assert " ".join(point.note.split()) in flat
     assert "14 point list" in text  # the seed's miscount is explained, not followed
     assert "15 numbered points" in flat
-    assert has_button(first, NEXT, enabled=False)  # the live message is on its last page
+    assert first.button(NEXT).get("disabled")  # the live message is on its last page
     # Back one page, still in place.
-    back = await double.click(server.guild, server.member, first, button_id(first, PREVIOUS))
+    back = await double.press(server.guild, server.member, first, PREVIOUS)
     assert back.message_id == first.message_id
     assert position(back) == (4, 5)
 
@@ -54,13 +52,13 @@ async def test_another_member_pages_a_private_copy(
     double: DiscordDouble, bot: StudyCircle, server: Server
 ) -> None:
     shared = await double.slash(server.guild, server.organiser, "kronstadt")
-    copy = await double.click(server.guild, server.member, shared, button_id(shared, NEXT))
+    copy = await double.press(server.guild, server.member, shared, NEXT)
     assert copy.type == "message"
     assert copy.ephemeral
     assert position(copy) == (2, 5)
     assert position(shared) == (1, 5)  # the shared message did not move for everyone else
     # In the private copy the member is the owner, so it turns in place.
-    again = await double.click(server.guild, server.member, copy, button_id(copy, NEXT))
+    again = await double.press(server.guild, server.member, copy, NEXT)
     assert again.type == "update"
     assert position(again) == (3, 5)
 
@@ -78,7 +76,7 @@ async def test_one_point_with_preamble_dates_and_context(
     assert "we demand" in reply.text  # the preamble
     assert "28 February 1921" in reply.text
     assert position(reply) == (3, 15)
-    following = await double.click(server.guild, server.member, reply, button_id(reply, NEXT))
+    following = await double.press(server.guild, server.member, reply, NEXT)
     assert "Point 4 of 15" in following.text
 
 
@@ -88,11 +86,11 @@ async def test_first_and_last_points(
     first = await double.slash(server.guild, server.member, "kronstadt", point=1)
     assert "Point 1 of 15" in first.text
     assert "secret ballot" in first.text
-    assert has_button(first, PREVIOUS, enabled=False)
+    assert first.button(PREVIOUS).get("disabled")
     last = await double.slash(server.guild, server.member, "kronstadt", point=15)
     assert "Point 15 of 15" in last.text
     assert "own labour" in last.text
-    assert has_button(last, NEXT, enabled=False)
+    assert last.button(NEXT).get("disabled")
 
 
 async def test_a_point_out_of_range_names_the_valid_range(
@@ -131,11 +129,11 @@ async def test_resolution_buttons_work_after_a_restart(
         whole = await double.slash(server.guild, server.member, "kronstadt")
         point = await double.slash(server.guild, server.member, "kronstadt", point=14)
     async with bot_runner():
-        turned = await double.click(server.guild, server.member, whole, button_id(whole, NEXT))
+        turned = await double.press(server.guild, server.member, whole, NEXT)
         assert turned.type == "update"
         assert position(turned) == (2, 5)
         assert "points 1–5 of 15" in turned.text
-        stepped = await double.click(server.guild, server.member, point, button_id(point, NEXT))
+        stepped = await double.press(server.guild, server.member, point, NEXT)
         assert "Point 15 of 15" in stepped.text
 
 

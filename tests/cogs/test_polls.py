@@ -15,18 +15,17 @@ from sqlalchemy import select as sql_select
 
 from bot.client import StudyCircle
 from bot.db.models.scheduling import Timer
-from bot.discord_double import DiscordDouble, iter_components
+from bot.discord_double import DiscordDouble, find_button, iter_components
 from bot.discord_double.interactions import CommandError, InteractionReply
 from bot.discord_double.state import FakeUser
 from bot.errors import UserError
 from bot.scheduling.clock import FakeClock
 from bot.scheduling.timers import CANCELLED
 from bot.services import POLL_CLOSE, poll_close_key
+from tests.cogs.support import assert_mentions_inert
 from tests.e2e.fixtures import BotRunner, Server
 
 PNG = b"\x89PNG\r\n\x1a\n"
-# A Monday at noon: the syllabus starts this week, so week 1 is current.
-START = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 ABUSE = "@everyone @here <@&123> <@456> <@!789>"
 
 
@@ -37,12 +36,6 @@ def components(message: Mapping[str, Any] | InteractionReply) -> list[Mapping[st
     data = message.message if isinstance(message, InteractionReply) else message
     assert data is not None
     return list(iter_components(data["components"]))
-
-
-def button(message: Mapping[str, Any] | InteractionReply, label: str) -> Mapping[str, Any]:
-    found = [c for c in components(message) if c.get("type") == 2 and c.get("label") == label]
-    assert found, f"no button {label!r}: {[c.get('label') for c in components(message)]}"
-    return found[0]
 
 
 def select(message: Mapping[str, Any] | InteractionReply) -> Mapping[str, Any]:
@@ -69,7 +62,7 @@ def poll_id(reply: InteractionReply) -> int:
 async def vote(
     double: DiscordDouble, server: Server, user: FakeUser, poll: InteractionReply, label: str
 ) -> InteractionReply:
-    reply = await double.click(server.guild, user, poll, button(poll, label)["custom_id"])
+    reply = await double.press(server.guild, user, poll, label)
     assert reply.ephemeral, reply.text
     return reply
 
@@ -86,34 +79,6 @@ def announcements(double: DiscordDouble, server: Server) -> list[dict[str, Any]]
     return [m for m in bot_posts(double, server) if "has closed" in m["content"]]
 
 
-def message_bodies(double: DiscordDouble, since: int = 0) -> list[dict[str, Any]]:
-    """Every message body the bot sent (channel posts, edits, interaction replies, follow-ups)."""
-    bodies = []
-    for request in double.requests[since:]:
-        body = request.json
-        if not isinstance(body, dict) or request.method not in ("POST", "PATCH"):
-            continue
-        if request.path.endswith("/callback"):
-            if body.get("type") in (4, 7) and body.get("data"):
-                bodies.append(body["data"])
-        elif "/messages" in request.path or request.route == "/webhooks/{application_id}/{token}":
-            bodies.append(body)
-    return bodies
-
-
-def assert_mentions_inert(double: DiscordDouble, since: int = 0) -> int:
-    """Every message body resolves no mention at all; returns how many were checked."""
-    bodies = message_bodies(double, since)
-    for body in bodies:
-        allowed = body.get("allowed_mentions")
-        assert allowed is not None, body
-        assert allowed.get("parse") == [], body
-        assert not allowed.get("users"), body
-        assert not allowed.get("roles"), body
-        assert not allowed.get("replied_user"), body
-    return len(bodies)
-
-
 def all_bodies_text(double: DiscordDouble, since: int = 0) -> str:
     return "\n".join(
         json.dumps(r.json) for r in double.requests[since:] if r.json is not None
@@ -123,17 +88,6 @@ def all_bodies_text(double: DiscordDouble, since: int = 0) -> str:
         for f in r.files
         if not f.data.startswith(PNG)
     )
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-async def timed_bot(bot_runner: BotRunner, server: Server, clock: FakeClock) -> Any:
-    async with bot_runner(clock=clock, sleep_until=clock.sleep_until) as running:
-        yield running
 
 
 async def attached(bot: StudyCircle, server: Server, reply: InteractionReply) -> InteractionReply:
@@ -196,17 +150,11 @@ async def test_create_vote_change_and_results(
     assert chart.data.startswith(PNG)
     assert results.embeds[0]["image"]["url"] == f"attachment://{chart.name}"
 
-    withdrawn = await double.click(
-        server.guild, server.member, poll, button(poll, "Withdraw my vote")["custom_id"]
-    )
+    withdrawn = await double.press(server.guild, server.member, poll, "Withdraw my vote")
     assert "withdrawn" in withdrawn.content
-    again = await double.click(
-        server.guild, server.member, poll, button(poll, "Withdraw my vote")["custom_id"]
-    )
+    again = await double.press(server.guild, server.member, poll, "Withdraw my vote")
     assert "no vote" in again.content
-    live = await double.click(
-        server.guild, server.member, poll, button(poll, "Results")["custom_id"]
-    )
+    live = await double.press(server.guild, server.member, poll, "Results")
     assert live.ephemeral
     assert "**Brinton** — 1 vote (100%)" in live.text
 
@@ -257,22 +205,13 @@ async def test_twenty_members_clicking_at_once_are_counted_exactly(
     voters = members(double, server, 20)
     labels = ["Serge", "Brinton", "Pirani"]
     replies = await asyncio.gather(
-        *(
-            double.click(server.guild, voter, poll, button(poll, labels[n % 3])["custom_id"])
-            for n, voter in enumerate(voters)
-        )
+        *(double.press(server.guild, voter, poll, labels[n % 3]) for n, voter in enumerate(voters))
     )
     assert all("Your vote in poll" in reply.content for reply in replies)
     # Twelve change their minds, all at once, while the rest keep their first vote.
     await asyncio.gather(
-        *(
-            double.click(server.guild, voter, poll, button(poll, "Pirani")["custom_id"])
-            for voter in voters[:8]
-        ),
-        *(
-            double.click(server.guild, voter, poll, button(poll, "Serge")["custom_id"])
-            for voter in voters[8:12]
-        ),
+        *(double.press(server.guild, voter, poll, "Pirani") for voter in voters[:8]),
+        *(double.press(server.guild, voter, poll, "Serge") for voter in voters[8:12]),
     )
     result = await bot.services.polls.results(poll_id(poll), server.guild.id)
     # Voters 12..19 kept Serge, Brinton, Pirani, Serge, Brinton, Pirani, Serge, Brinton.
@@ -289,7 +228,7 @@ async def test_twenty_members_clicking_at_once_are_counted_exactly(
         ({"options": "tea; " + "x" * 81}, "option 2 is 81 characters"),
         ({"question": "q" * 301}, "question is 301 characters"),
         ({"question": "   "}, "question is empty"),
-        ({"duration": "soon"}, "can't read the duration"),
+        ({"duration": "soon"}, "not a duration"),
         ({"duration": "40d"}, "between 1 minute and 32 days"),
     ],
 )
@@ -359,9 +298,7 @@ async def test_poll_closes_at_its_deadline(
     with pytest.raises(CommandError, match="disabled"):
         await vote(double, server, server.member, poll, "Serge")
     # Results stay available on the closed poll, and a late vote is refused server-side.
-    final = await double.click(
-        server.guild, server.member, edited, button(edited, "Results")["custom_id"]
-    )
+    final = await double.press(server.guild, server.member, edited, "Results")
     assert "**Pirani** — 2 votes (100%)" in final.text
     info = await timed_bot.services.polls.get(poll_id(poll), server.guild.id)
     with pytest.raises(UserError, match="closed"):
@@ -534,9 +471,7 @@ async def test_hidden_results_show_no_tally_until_close(
     assert hidden.ephemeral
     assert "hidden until the poll closes" in hidden.content
     assert not hidden.files
-    button_results = await double.click(
-        server.guild, server.organiser, poll, button(poll, "Results")["custom_id"]
-    )
+    button_results = await double.press(server.guild, server.organiser, poll, "Results")
     assert "hidden until the poll closes" in button_results.content
     await double.slash(server.guild, server.member, "poll close", id=poll_id(poll))
     shown = await double.slash(server.guild, server.member, "poll results", id=poll_id(poll))
@@ -551,7 +486,7 @@ CANDIDATES = "serge-kronstadt-21; brinton-1970; pirani-2008; mckay-2020"
 async def rank(
     double: DiscordDouble, server: Server, voter: FakeUser, poll: InteractionReply, *labels: str
 ) -> InteractionReply:
-    ballot = await double.click(server.guild, voter, poll, button(poll, "Rank")["custom_id"])
+    ballot = await double.press(server.guild, voter, poll, "Rank")
     assert ballot.ephemeral
     for place, label in enumerate(labels, start=1):
         menu = select(ballot)
@@ -574,9 +509,7 @@ async def test_next_reading_ranked_ballot_irv_rounds_and_one_click_assignment(
     assert serge == "Kronstadt '21 — Victor Serge (1951)"
     assert brinton == "The Bolsheviks and Workers' Control, 1917–1921 — Maurice Brinton (1970)"
 
-    ballot = await double.click(
-        server.guild, server.member, poll, button(poll, "Rank")["custom_id"]
-    )
+    ballot = await double.press(server.guild, server.member, poll, "Rank")
     assert ballot.ephemeral
     assert "Pick your 1st choice" in ballot.text
     menu = select(ballot)
@@ -594,14 +527,10 @@ async def test_next_reading_ranked_ballot_irv_rounds_and_one_click_assignment(
         server.guild, server.member, ballot, second["custom_id"], [option_value(second, serge)]
     )
     assert f"1. {brinton}\n2. {serge}" in ballot.embeds[0]["description"]
-    restarted = await double.click(
-        server.guild, server.member, ballot, button(ballot, "Start over")["custom_id"]
-    )
+    restarted = await double.press(server.guild, server.member, ballot, "Start over")
     assert "Pick your 1st choice" in restarted.text
     assert "already have a saved ranking" in restarted.text
-    reopened = await double.click(
-        server.guild, server.member, poll, button(poll, "Rank")["custom_id"]
-    )
+    reopened = await double.press(server.guild, server.member, poll, "Rank")
     assert "already have a saved ranking" in reopened.text
 
     # 7 ballots: round 1 Brinton 3, Serge 2, Pirani 1, McKay 1 -> McKay out (tie with Pirani:
@@ -634,12 +563,12 @@ async def test_next_reading_ranked_ballot_irv_rounds_and_one_click_assignment(
     assert lines[-1].endswith(f"→ {shorten(serge)} wins")
     assert "How it was counted" in text
 
-    assign = button(announcement, "Assign winner to week 2")
+    assign = find_button(announcement, "Assign winner to week 2")
     member_click = await double.click(server.guild, voters[0], announcement, assign["custom_id"])
     assert member_click.ephemeral
     assert "Only organisers" in member_click.content
     done = await double.click(server.guild, server.organiser, announcement, assign["custom_id"])
-    assert button(done.message, "Assigned to week 2")["disabled"]
+    assert find_button(done.message, "Assigned to week 2")["disabled"]
     [confirmation] = await double.wait_for_followups(done, 1)
     assert "now the reading for week 2" in confirmation["content"]
     card = await timed_bot.services.library.reading(server.guild.id, "serge-kronstadt-21")
@@ -744,7 +673,7 @@ async def test_time_poll_slots_in_server_zone_and_one_click_weekly_session(
     await double.slash(server.guild, server.member, "poll close", id=poll_id(poll))
     [announcement] = announcements(double, server)
     assert "Best time: **Fri 05 Mar 18:30 CET** (3 of 3 can make it)" in announcement["content"]
-    make = button(announcement, "Make this the weekly session")
+    make = find_button(announcement, "Make this the weekly session")
     refused = await double.click(server.guild, voters[0], announcement, make["custom_id"])
     assert "Only organisers" in refused.content
     assert await timed_bot.services.sessions.current(server.guild.id) is None

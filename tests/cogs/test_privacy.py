@@ -9,7 +9,6 @@ from bot.db.models.discussion import PollBallot, Prompt
 from bot.db.models.library import LibraryProgress
 from bot.db.models.scheduling import ReminderOptIn, SessionRsvp
 from bot.discord_double import DiscordDouble
-from tests.cogs.library_support import button_id
 from tests.e2e.fixtures import Server
 
 
@@ -49,12 +48,12 @@ async def test_delete_my_data_after_confirmation_only_here(
 
     ask = await double.slash(server.guild, server.member, "privacy delete-my-data")
     assert ask.ephemeral
-    cancelled = await double.click(server.guild, server.member, ask, button_id(ask, "Cancel"))
+    cancelled = await double.press(server.guild, server.member, ask, "Cancel")
     assert "Nothing was deleted" in cancelled.text
     assert await _count(bot, LibraryProgress, server.guild.id, LibraryProgress.user_id, me) == 1
 
     ask = await double.slash(server.guild, server.member, "privacy delete-my-data")
-    done = await double.click(server.guild, server.member, ask, button_id(ask, "Delete my data"))
+    done = await double.press(server.guild, server.member, ask, "Delete my data")
     assert "2 poll votes removed" in done.text  # the open vote and the anonymous one
     assert "1 RSVPs removed" in done.text
     assert "1 personal reminders cancelled" in done.text
@@ -86,9 +85,7 @@ async def test_someone_else_cannot_press_the_confirmation(
 ) -> None:
     await bot.services.library.mark_done(server.guild.id, server.member.id, "pirani-2008")
     ask = await double.slash(server.guild, server.member, "privacy delete-my-data")
-    other = await double.click(
-        server.guild, server.organiser, ask, button_id(ask, "Delete my data")
-    )
+    other = await double.press(server.guild, server.organiser, ask, "Delete my data")
     assert other.ephemeral
     assert "someone else" in other.content
     assert (

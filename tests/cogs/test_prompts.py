@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +16,8 @@ from bot.discord_double import DiscordDouble, iter_components
 from bot.discord_double.interactions import InteractionReply
 from bot.discord_double.state import FakeUser
 from bot.scheduling.clock import FakeClock
+from tests.cogs.sessions_support import START
+from tests.cogs.support import assert_mentions_inert
 from tests.e2e.fixtures import BotRunner, Server
 
 ABUSE = "@everyone @here <@&123> <@456> <@!789>"
@@ -36,31 +37,6 @@ async def add(
     assert reply.ephemeral
     assert "saved" in reply.embeds[0]["title"], reply.text
     return prompt_id(reply)
-
-
-def button_id(reply: InteractionReply, label: str) -> str:
-    assert reply.message is not None
-    found = [
-        c["custom_id"]
-        for c in iter_components(reply.message["components"])
-        if c.get("type") == 2 and label in str(c.get("label"))
-    ]
-    assert found, reply.text
-    return found[0]
-
-
-def message_bodies(double: DiscordDouble, since: int = 0) -> list[Mapping[str, Any]]:
-    bodies: list[Mapping[str, Any]] = []
-    for request in double.requests[since:]:
-        body = request.json
-        if not isinstance(body, dict) or request.method not in ("POST", "PATCH"):
-            continue
-        if request.path.endswith("/callback"):
-            if body.get("type") in (4, 7) and body.get("data"):
-                bodies.append(body["data"])
-        elif "/messages" in request.path or request.route == "/webhooks/{application_id}/{token}":
-            bodies.append(body)
-    return bodies
 
 
 # ---- adding ----------------------------------------------------------------------------------
@@ -166,7 +142,7 @@ async def test_list_pages_and_filters_by_reading(
     assert "general question 0" in first.text
     assert "general question 10" not in first.text
     assert "13 prompts · page 1/2" in first.text
-    second = await double.click(server.guild, server.member, first, button_id(first, "Next"))
+    second = await double.press(server.guild, server.member, first, "Next ▶")
     assert "general question 10" in second.text
     assert "about brinton" in second.text
     assert "page 2/2" in second.text
@@ -208,7 +184,7 @@ async def test_used_marks_the_prompt_and_the_running_session(
     double: DiscordDouble, bot_runner: BotRunner, server: Server
 ) -> None:
     # Monday 1 March 2027, 12:00 UTC: the weekly Monday 11:30 session is under way.
-    clock = FakeClock(datetime(2027, 3, 1, 12, 0, tzinfo=UTC))
+    clock = FakeClock(START)
     async with bot_runner(clock=clock, sleep_until=clock.sleep_until) as bot:
         pid = await add(double, server, server.member, "Was Kronstadt avoidable?")
         reply = await double.slash(server.guild, server.member, "prompt used", id=pid)
@@ -348,11 +324,4 @@ async def test_mentions_in_prompts_never_ping(
     await double.slash(server.guild, server.member, "prompt used", id=pid)
     deleted = await double.slash(server.guild, server.member, "prompt delete", id=pid)
     assert "<@456>" not in deleted.content  # plain content gets the tokens defused
-    bodies = message_bodies(double, start)
-    assert len(bodies) >= 5
-    for body in bodies:
-        allowed = body.get("allowed_mentions")
-        assert allowed is not None, body
-        assert allowed.get("parse") == [], body
-        assert not allowed.get("users"), body
-        assert not allowed.get("roles"), body
+    assert assert_mentions_inert(double, start) >= 5

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from tests.cogs.library_support import (
     all_pages,
     assert_choices,
     assert_fits,
-    button_id,
+    assert_form_is_organisers_only,
     mentions_allowed,
     page_texts,
     position,
@@ -41,11 +40,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def bot(
-    bot_runner: BotRunner, server: Server, clock: FakeClock
-) -> AsyncIterator[StudyCircle]:
-    async with bot_runner(clock=clock, sleep_until=clock.sleep_until) as running:
-        yield running
+def bot(timed_bot: StudyCircle) -> StudyCircle:
+    """Every test here runs the bot on the clock above (START, the eve of a Monday)."""
+    return timed_bot
 
 
 async def add_reading(bot: StudyCircle, server: Server, title: str, **more) -> str:
@@ -84,10 +81,10 @@ async def test_list_pages_and_opens_on_the_current_week(
     later = await double.slash(server.guild, server.member, "reading list")
     assert position(later) == (2, 2)
     assert "**Week 7 · The resolution itself** — from Mon 6 April 2026  ← this week" in later.text
-    back = await double.click(server.guild, server.member, later, button_id(later, PREVIOUS))
+    back = await double.press(server.guild, server.member, later, PREVIOUS)
     assert position(back) == (1, 2)
     assert "this week" not in back.text
-    copy = await double.click(server.guild, server.organiser, back, button_id(back, NEXT))
+    copy = await double.press(server.guild, server.organiser, back, NEXT)
     assert copy.ephemeral
     assert position(back) == (1, 2)
 
@@ -386,14 +383,7 @@ async def test_bad_readings_change_nothing(
 async def test_a_plain_member_cannot_add_readings(
     double: DiscordDouble, bot: StudyCircle, server: Server
 ) -> None:
-    refused = await double.slash(server.guild, server.member, "reading add")
-    assert refused.type == "message"
-    assert refused.ephemeral
-    assert "Only organisers" in refused.content
-    form = await double.slash(server.guild, server.organiser, "reading add")
-    sneaked = await double.submit_modal(server.guild, server.member, form, READING)
-    assert sneaked.ephemeral
-    assert "Only organisers" in sneaked.content
+    await assert_form_is_organisers_only(double, server, "reading add", READING)
     assert len(await bot.services.library.readings(server.guild.id)) == 10
 
 
@@ -404,6 +394,6 @@ async def test_syllabus_buttons_work_after_a_restart(
     async with bot_runner(clock=clock, sleep_until=clock.sleep_until):
         reply = await double.slash(server.guild, server.member, "reading list")
     async with bot_runner(clock=clock, sleep_until=clock.sleep_until):
-        turned = await double.click(server.guild, server.member, reply, button_id(reply, NEXT))
+        turned = await double.press(server.guild, server.member, reply, NEXT)
         assert position(turned) == (2, 2)
         assert "**Week 10 · A century on**" in turned.text

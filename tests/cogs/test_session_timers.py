@@ -3,7 +3,6 @@ reading posts, and what happens across restarts (late, missed, never twice)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -28,19 +27,6 @@ from tests.e2e.fixtures import BotRunner, Server
 ANNOUNCE = FIRST - timedelta(days=3)
 DAY_BEFORE = FIRST - timedelta(hours=24)
 HOUR_BEFORE = FIRST - timedelta(hours=1)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-async def timed_bot(
-    bot_runner: BotRunner, server: Server, clock: FakeClock
-) -> AsyncIterator[StudyCircle]:
-    async with bot_runner(clock=clock, sleep_until=clock.sleep_until) as running:
-        yield running
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,6 @@ from bot.scheduling.clock import FakeClock
 from cogs.sessions import EVENT_PERMISSION_NOTE
 from tests.cogs.sessions_support import (
     FIRST,
-    START,
     THURSDAYS,
     advance_to,
     buttons,
@@ -28,19 +26,6 @@ from tests.e2e.fixtures import BotRunner, Server
 
 LONDON = ZoneInfo("Europe/London")
 ANNOUNCE = FIRST - timedelta(days=3)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-async def timed_bot(
-    bot_runner: BotRunner, server: Server, clock: FakeClock
-) -> AsyncIterator[StudyCircle]:
-    async with bot_runner(clock=clock, sleep_until=clock.sleep_until) as running:
-        yield running
 
 
 def event_starts(double: DiscordDouble, server: Server) -> list[datetime]:

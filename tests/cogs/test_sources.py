@@ -11,7 +11,7 @@ from tests.cogs.library_support import (
     all_pages,
     assert_choices,
     assert_fits,
-    button_id,
+    assert_form_is_organisers_only,
     mentions_allowed,
     page_texts,
     position,
@@ -137,11 +137,11 @@ async def test_search_buttons_work_after_a_restart(
         reply = await double.slash(server.guild, server.member, "source search", query="sailors")
         assert position(reply)[1] >= 2
         # What page 2 looks like before the restart (a private copy, leaving the reply as is).
-        copy = await double.click(server.guild, server.organiser, reply, button_id(reply, NEXT))
+        copy = await double.press(server.guild, server.organiser, reply, NEXT)
         expected = copy.embeds
         assert "A. Reader" in str(expected)  # the server's own excerpts are on it
     async with bot_runner():
-        turned = await double.click(server.guild, server.member, reply, button_id(reply, NEXT))
+        turned = await double.press(server.guild, server.member, reply, NEXT)
         assert turned.type == "update"
         assert position(turned)[0] == 2
         assert turned.embeds == expected
@@ -151,7 +151,7 @@ async def test_another_member_pages_search_privately(
     double: DiscordDouble, bot: StudyCircle, server: Server
 ) -> None:
     shared = await double.slash(server.guild, server.organiser, "source search", query="party")
-    copy = await double.click(server.guild, server.member, shared, button_id(shared, NEXT))
+    copy = await double.press(server.guild, server.member, shared, NEXT)
     assert copy.ephemeral
     assert position(copy)[0] == 2
     assert position(shared)[0] == 1
@@ -335,13 +335,5 @@ async def test_bad_excerpts_change_nothing(
 async def test_a_plain_member_cannot_add_excerpts(
     double: DiscordDouble, bot: StudyCircle, server: Server
 ) -> None:
-    refused = await double.slash(server.guild, server.member, "source add")
-    assert refused.type == "message"
-    assert refused.ephemeral
-    assert "Only organisers" in refused.content
-    # Even with an organiser's form in hand, the submission is checked server-side.
-    form = await double.slash(server.guild, server.organiser, "source add")
-    sneaked = await double.submit_modal(server.guild, server.member, form, EXCERPT)
-    assert sneaked.ephemeral
-    assert "Only organisers" in sneaked.content
+    await assert_form_is_organisers_only(double, server, "source add", EXCERPT)
     assert len(await bot.services.library.quotes(server.guild.id)) == len(bot.content.excerpts)

@@ -10,7 +10,6 @@ from tests.cogs.library_support import (
     all_pages,
     assert_choices,
     assert_fits,
-    button_id,
     page_texts,
     position,
 )
@@ -71,7 +70,7 @@ async def test_another_member_gets_a_private_copy(
     double: DiscordDouble, bot: StudyCircle, server: Server
 ) -> None:
     shared = await double.slash(server.guild, server.organiser, "timeline", year=1921)
-    copy = await double.click(server.guild, server.member, shared, button_id(shared, NEXT))
+    copy = await double.press(server.guild, server.member, shared, NEXT)
     assert copy.ephemeral
     assert position(copy)[0] == 2
     assert_fits(copy)

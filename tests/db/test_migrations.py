@@ -34,6 +34,16 @@ async def test_upgrade_to_head_matches_models(tmp_path) -> None:
         await engine.dispose()
 
 
+def test_revisions_keep_the_agreed_ids_in_one_line() -> None:
+    # Each revision's down_revision is the one before it: the order below is the chain.
+    assert migrate.all_revisions()[:4] == [
+        "0001_foundation",
+        "0002_library",
+        "0003_scheduling",
+        "0004_discussion",
+    ]
+
+
 async def test_every_revision_downgrades_one_step_and_back(tmp_path) -> None:
     engine = create_engine(database_url(tmp_path))
     try:

@@ -14,6 +14,7 @@ from bot.discord_double import (
     FakeGuild,
     FakeUser,
     SpecNotFoundError,
+    find_button,
     render,
 )
 from bot.discord_double.testing import assert_no_validation_errors, connected_bot
@@ -131,6 +132,26 @@ async def test_button_click_updates_message(setup: Setup) -> None:
     assert double.message(reply.message_id or 0)["content"] == "Votes: 1"
     with pytest.raises(CommandError, match="disabled"):
         await double.click(setup.guild, setup.member, reply, "vote:yes")
+
+
+async def test_buttons_are_found_and_pressed_by_their_exact_label(setup: Setup) -> None:
+    double = setup.double
+    reply = await double.slash(setup.guild, setup.member, "vote")
+    yes = reply.button("Yes")
+    assert (yes["custom_id"], yes.get("disabled", False)) == ("vote:yes", False)
+    clicked = await double.press(setup.guild, setup.member, reply, "Yes")  # click by label
+    assert clicked.content == "Votes: 1"
+    assert clicked.button("Yes")["disabled"] is True
+    message = double.message(reply.message_id or 0)
+    assert find_button(message, "Yes")["custom_id"] == "vote:yes"
+    for label in ("yes", "Ye", "Chapter 1"):  # not case-folded, not a prefix, not a select option
+        with pytest.raises(CommandError, match=r"no button labelled .* its buttons: \['Yes'\]"):
+            find_button(message, label)
+    with pytest.raises(CommandError, match="no button labelled 'No'"):
+        await double.press(setup.guild, setup.member, reply, "No")
+    typed = await double.slash(setup.guild, setup.member, "ping")
+    with pytest.raises(CommandError, match=r"its buttons: \[\]"):
+        typed.button("Yes")
 
 
 async def test_select_menu(setup: Setup) -> None:

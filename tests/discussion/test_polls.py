@@ -302,12 +302,12 @@ async def test_concurrent_closes_announce_once(polls: PollService) -> None:
 async def test_close_overdue_after_restart(polls: PollService, clock: FakeClock) -> None:
     due = await simple(polls)
     later = await polls.create(GUILD, CHANNEL, CREATOR, "later?", "a; b", "3d")
-    assert {p.id for p in await polls.open_polls()} == {due.id, later.id}
+    assert {p.id for p in await polls.recent(GUILD, open_only=True)} == {due.id, later.id}
     clock.advance(timedelta(hours=3))
     closed = await polls.close_overdue()
     assert [outcome.poll.id for outcome in closed] == [due.id]
     assert await polls.close_overdue() == []
-    assert [p.id for p in await polls.open_polls()] == [later.id]
+    assert [p.id for p in await polls.recent(GUILD, open_only=True)] == [later.id]
 
 
 async def test_guild_isolation(polls: PollService) -> None:
@@ -383,23 +383,7 @@ def test_no_public_method_returns_voters_except_the_guarded_one() -> None:
         if not name.startswith("_")
     }
     assert public == {
-        "anonymise_member", "attach_message", "ballot_count", "close", "close_due",
-        "close_overdue", "create", "create_ranked", "create_time", "forget_ballot", "get",
-        "has_voted",
-        "open_polls", "rank", "recent", "results", "retract", "vote", "voters",
+        "attach_message", "ballot_count", "close", "close_due", "close_overdue", "create",
+        "create_ranked", "create_time", "forget_ballot", "get", "has_voted", "rank", "recent",
+        "results", "retract", "vote", "voters",
     }  # fmt: skip
-
-
-async def test_anonymise_member(
-    polls: PollService, session_factory: async_sessionmaker[AsyncSession]
-) -> None:
-    poll = await simple(polls)
-    await polls.vote(poll.id, GUILD, MEMBER, [poll.options[0].id])
-    await polls.vote(poll.id, GUILD, CREATOR, [poll.options[0].id])
-    assert await polls.anonymise_member(GUILD, CREATOR) == 2  # one ballot, one poll created
-    voters = await polls.voters(poll.id, GUILD)
-    assert voters[poll.options[0].id] == [MEMBER]
-    assert [o.votes for o in (await polls.results(poll.id, GUILD)).options] == [2, 0, 0]
-    async with session_factory() as session:
-        keys = (await session.execute(select(PollBallot.voter_key))).scalars().all()
-    assert str(CREATOR) not in keys

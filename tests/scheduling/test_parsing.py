@@ -71,28 +71,6 @@ def test_zones_and_suggestions():
     assert len(zone_choices("a")) <= 25
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("90m", timedelta(minutes=90)),
-        ("1h30m", timedelta(minutes=90)),
-        ("1h 30m", timedelta(minutes=90)),
-        ("2 hours", timedelta(hours=2)),
-        ("3d", timedelta(days=3)),
-        ("45", timedelta(minutes=45)),
-        ("1 week", timedelta(days=7)),
-    ],
-)
-def test_durations(text, expected):
-    assert parse_duration(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "abc", "5 parsecs", "h", "1h30x", "-5m", "0m", "400d"])
-def test_bad_durations(text):
-    with pytest.raises(UserError):
-        parse_duration(text)
-
-
 def test_offsets_are_distinct_and_longest_first():
     assert parse_offsets("1h, 24h,1h") == [timedelta(hours=24), timedelta(hours=1)]
     with pytest.raises(UserError):

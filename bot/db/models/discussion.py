@@ -22,8 +22,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.db.models.base import Base
 from bot.db.types import UtcDateTime
 
-POLL_KINDS = ("single", "multiple", "ranked", "time")
-
 
 class Prompt(Base):
     """A discussion question a member (or the content pack) wrote for the group."""
