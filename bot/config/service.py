@@ -34,13 +34,18 @@ class GuildConfig:
 class GuildConfigService:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
+        # Read by nearly every command (organiser check, time zone); one process serves a
+        # server and every write goes through this service, which refreshes the entry.
+        self._cache: dict[int, GuildConfig] = {}
 
     async def get(self, guild_id: int) -> GuildConfig:
+        if (cached := self._cache.get(guild_id)) is not None:
+            return cached
         async with self._sessions() as session:
             row = await session.get(GuildSettings, guild_id)
-            if row is None:
-                return GuildConfig(guild_id=guild_id)
-            return _to_config(row)
+            config = GuildConfig(guild_id=guild_id) if row is None else _to_config(row)
+        self._cache[guild_id] = config
+        return config
 
     async def set_timezone(self, guild_id: int, zone_name: str) -> GuildConfig:
         zone = resolve_zone(zone_name)
@@ -61,7 +66,9 @@ class GuildConfigService:
             else:
                 row.channels.append(GuildChannel(purpose=purpose, channel_id=channel_id))
             await session.flush()
-            return _to_config(row)
+            config = _to_config(row)
+        self._cache[guild_id] = config
+        return config
 
     async def _update(self, guild_id: int, **values: object) -> GuildConfig:
         async with self._sessions.begin() as session:
@@ -69,7 +76,9 @@ class GuildConfigService:
             for name, value in values.items():
                 setattr(row, name, value)
             await session.flush()
-            return _to_config(row)
+            config = _to_config(row)
+        self._cache[guild_id] = config
+        return config
 
     @staticmethod
     async def _row(session: AsyncSession, guild_id: int) -> GuildSettings:

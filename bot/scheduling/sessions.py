@@ -19,10 +19,11 @@ Timer kinds and payloads (all payloads carry ``schedule_id``):
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable
+import functools
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -183,6 +184,23 @@ def timer_key(kind: str, schedule_id: int, key: datetime, extra: str = "") -> st
     return f"{kind}:{schedule_id}:{_key_text(key)}" + (f":{extra}" if extra else "")
 
 
+T = TypeVar("T")
+
+
+def _changes_schedule(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """Forget the server's cached schedule once a write to it has committed."""
+
+    @functools.wraps(method)
+    async def wrapper(self: SessionService, guild_id: int, *args: Any, **kwargs: Any) -> T:
+        try:
+            return await method(self, guild_id, *args, **kwargs)
+        finally:
+            self._cached.pop(guild_id, None)
+            self._first_scheduled.pop(guild_id, None)
+
+    return wrapper
+
+
 class SessionService:
     """Everything the session and reminder cogs need, without Discord."""
 
@@ -198,6 +216,9 @@ class SessionService:
         self._timers = timers
         self._clock = clock
         self._horizon = horizon
+        # Read on every syllabus look-up; one process serves a server, and writes go through here.
+        self._cached: dict[int, ScheduleInfo | None] = {}
+        self._first_scheduled: dict[int, datetime | None] = {}
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -211,12 +232,16 @@ class SessionService:
 
     async def first_scheduled_at(self, guild_id: int) -> datetime | None:
         """When this server first scheduled sessions (replaced schedules included)."""
+        if guild_id in self._first_scheduled:
+            return self._first_scheduled[guild_id]
         async with self._session_factory() as s:
-            return await s.scalar(
+            first = await s.scalar(
                 select(func.min(SessionSchedule.created_at)).where(
                     SessionSchedule.guild_id == guild_id
                 )
             )
+        self._first_scheduled[guild_id] = first
+        return first
 
     async def _info(self, s: AsyncSession, row: SessionSchedule) -> ScheduleInfo:
         skips = (
@@ -262,10 +287,14 @@ class SessionService:
         return row, await self._info(s, row)
 
     async def current(self, guild_id: int) -> ScheduleInfo | None:
-        """The active schedule, or None."""
+        """The active schedule, or None (cached: every write goes through this service)."""
+        if guild_id in self._cached:
+            return self._cached[guild_id]
         async with self._session_factory() as s:
             row = await self._active_row(s, guild_id)
-            return None if row is None else await self._info(s, row)
+            info = None if row is None else await self._info(s, row)
+        self._cached[guild_id] = info
+        return info
 
     async def _guild_zone(self, s: AsyncSession, guild_id: int) -> str:
         zone = await s.scalar(
@@ -275,6 +304,7 @@ class SessionService:
 
     # -- organiser commands ---------------------------------------------------------------------
 
+    @_changes_schedule
     async def schedule(
         self,
         guild_id: int,
@@ -354,6 +384,7 @@ class SessionService:
             await self._sync(s, guild_id, info)
             return info
 
+    @_changes_schedule
     async def configure(
         self,
         guild_id: int,
@@ -393,6 +424,7 @@ class SessionService:
             await self._sync(s, guild_id, info)
             return info
 
+    @_changes_schedule
     async def skip(self, guild_id: int, local_date: str | date) -> SessionOccurrence:
         """Skip the session whose regular local date is ``local_date``."""
         day = local_date if isinstance(local_date, date) else parse_date(local_date)
@@ -415,6 +447,7 @@ class SessionService:
             await self._sync(s, guild_id, info)
             return SessionOccurrence(info, occurrence)
 
+    @_changes_schedule
     async def unskip(self, guild_id: int, local_date: str | date) -> SessionOccurrence:
         """Bring back a skipped session."""
         day = local_date if isinstance(local_date, date) else parse_date(local_date)
@@ -437,6 +470,7 @@ class SessionService:
             await self._sync(s, guild_id, info)
             return SessionOccurrence(info, occurrence)
 
+    @_changes_schedule
     async def move(self, guild_id: int, local_date: str | date, new_time: str) -> SessionOccurrence:
         """Move one session: ``new_time`` is ``19:30`` (same day) or ``2026-12-04 19:30``."""
         day = local_date if isinstance(local_date, date) else parse_date(local_date)
@@ -486,6 +520,7 @@ class SessionService:
             assert moved is not None
             return SessionOccurrence(info, moved, await self._counts_one(s, info, moved.key))
 
+    @_changes_schedule
     async def cancel(self, guild_id: int) -> ScheduleInfo:
         """Stop the weekly sessions and cancel their pending timers."""
         async with self._session_factory() as s, s.begin():
