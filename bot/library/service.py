@@ -494,7 +494,9 @@ class LibraryService:
     @staticmethod
     def _week_number(dates: list[date] | None, start: date, today: date) -> int:
         if dates is not None:
-            return max(1, sum(1 for d in dates if d <= today))
+            # With sessions, "this week" is the week of the next session (or of today's): the
+            # reading to prepare. Sessions already held are behind us.
+            return min(len(dates), sum(1 for d in dates if d < today) + 1)
         return max(1, (today - start).days // 7 + 1)
 
     async def current_week(self, guild_id: int, today: date | None = None) -> int:

@@ -964,6 +964,10 @@ class SessionService:
         for timer in pending:
             wanted = desired.get(timer.dedupe_key or "")
             if wanted is None:
+                if timer.due_at <= now and info is not None and info.active:
+                    # Already due (say, a session that began while the bot was down): the
+                    # dispatcher's late/missed rules decide, not the rolling horizon.
+                    continue
                 await self._timers.cancel(timer.id, guild_id=guild_id, session=s)
                 continue
             seen.add(timer.dedupe_key or "")

@@ -12,9 +12,10 @@ Rules (why they are what they are):
   ``redeliver_within``, it goes back to ``pending`` and runs again: such handlers send with
   :func:`delivery_nonce`, and Discord answers a repeated nonce (``enforce_nonce``) with the
   message it already created, so the member gets it exactly once whether or not the dead
-  process had sent it. Otherwise, once its claim is older than ``stale_claim_after``, it is
-  marked ``interrupted`` and not resent (at most once); organisers are told through
-  ``on_missed``.
+  process had sent it. Otherwise it is marked ``interrupted`` and not resent (at most once),
+  and organisers are told through ``on_missed``: at once when the claim came from a process of
+  this host that no longer exists, or else (a claim from another host, which may still be
+  working) once the claim is older than ``stale_claim_after``, checked again at that moment.
 * **Downtime.** A row overdue by less than ``grace`` runs at once and is marked ``late``; an
   older one is marked ``missed`` without running, and ``on_missed`` is called with it.
 * **One task.** The dispatcher keeps a heap of ``(due timestamp, id)`` for this process's
@@ -376,6 +377,21 @@ def default_dispatcher_name() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
+def _claimer_is_dead(claimed_by: str | None) -> bool:
+    """True when the claim came from a process on this host that no longer exists."""
+    host, _, rest = (claimed_by or "").partition(":")
+    pid_text = rest.split("#", 1)[0]
+    if host != socket.gethostname()[:40] or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, owned by someone else
+    return False
+
+
 class TimerDispatcher:
     """The one task that fires due timers. See the module docstring for the rules.
 
@@ -415,6 +431,7 @@ class TimerDispatcher:
         self._stale_claim_after = stale_claim_after
         self._redeliver_within = redeliver_within
         self._redeliverable: set[str] = set()
+        self._recheck_at: datetime | None = None
         self._max_sleep = max_sleep
         self._batch_size = batch_size
         self.name = (name or default_dispatcher_name())[:48]
@@ -521,6 +538,9 @@ class TimerDispatcher:
         while not self._stopping:
             self._wake.clear()
             try:
+                if self._recheck_at is not None and self._clock() >= self._recheck_at:
+                    await self._recover_interrupted()
+                    await self.load()
                 await self._fire_due()
             except Exception:
                 # A database hiccup must not kill the dispatcher; try again shortly.
@@ -541,6 +561,8 @@ class TimerDispatcher:
         while self._heap and self._heap[0][1] in self._forgotten:
             self._forgotten.discard(heapq.heappop(self._heap)[1])
         cap = self._clock() + self._max_sleep
+        if self._recheck_at is not None:
+            cap = min(cap, self._recheck_at)
         if not self._heap:
             self._deadline = None
             return cap
@@ -661,11 +683,13 @@ class TimerDispatcher:
     async def _recover_interrupted(self) -> None:
         now = self._clock()
         cutoff = now - self._stale_claim_after
+        self._recheck_at = None
         async with self._session_factory() as s, s.begin():
             running = (await s.scalars(select(Timer).where(Timer.status == RUNNING))).all()
             running = [
                 r for r in running if self._shard_filter is None or self._shard_filter(r.guild_id)
             ]
+            orphans = [r for r in running if _claimer_is_dead(r.claimed_by)]
             retry = [
                 r.id
                 for r in running
@@ -682,8 +706,15 @@ class TimerDispatcher:
             rows = [
                 r
                 for r in running
-                if r.id not in retry and r.claimed_at is not None and _aware(r.claimed_at) < cutoff
+                if r.id not in retry
+                and (r in orphans or (r.claimed_at is not None and _aware(r.claimed_at) < cutoff))
             ]
+            undecided = [r for r in running if r.id not in retry and r not in rows]
+            if undecided:
+                # Claimed recently by a process we cannot see (another host): look again once
+                # such a claim would count as stale, so no row stays 'running' for ever.
+                oldest = min(_aware(r.claimed_at or now) for r in undecided)
+                self._recheck_at = max(oldest + self._stale_claim_after, now + timedelta(seconds=1))
             if not rows:
                 return
             await s.execute(

@@ -294,6 +294,9 @@ async def test_weekly_reading_post_names_the_coming_sessions_reading(
     assert "Week 2" in embed["title"]
     assert week_two.readings[0].title[:40] in embed["description"]
     assert timestamps(embed["description"]) == [FIRST + timedelta(days=7)]
+    # /reading current agrees with the post: the week to prepare for.
+    current = await double.slash(server.guild, server.member, "reading current")
+    assert "Week 2" in current.text
     # Next Monday brings the next post (the timer rolls on).
     await advance_to(timed_bot, clock, monday + timedelta(days=7))
     assert len(double.channel_messages(channels.readings)) == 2

@@ -51,7 +51,11 @@ async def test_syllabus_follows_pack_order_and_start_is_set_on_first_use(service
 async def test_week_dates_come_from_the_calendar_when_there_is_one(pack, session_factory) -> None:
     calendar = FixedCalendar([date(2024, 5, 2), date(2024, 5, 9), date(2024, 5, 20)])
     service = LibraryService(pack, session_factory, clock=lambda: NOW, calendar=calendar)
-    assert await service.current_week(G1, date(2024, 5, 10)) == 2
+    # "This week" is the week of the next session, or of today's.
+    assert await service.current_week(G1, date(2024, 5, 1)) == 1
+    assert await service.current_week(G1, date(2024, 5, 9)) == 2
+    assert await service.current_week(G1, date(2024, 5, 10)) == 3
+    assert await service.current_week(G1, date(2024, 6, 30)) == 3  # past the last session
     syllabus = await service.syllabus(G1, date(2024, 5, 10))
     assert [w.starts for w in syllabus.weeks[:4]] == [
         date(2024, 5, 2),

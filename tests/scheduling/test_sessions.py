@@ -379,3 +379,16 @@ async def test_ics_round_trip(sessions, clock):
 async def test_calendar_without_schedule(sessions):
     with pytest.raises(NotFound):
         await sessions.calendar(G)
+
+
+async def test_sync_after_downtime_leaves_due_timers_to_the_dispatcher(sessions, timers, clock):
+    info = await sessions.schedule(G, "thursday", "19:00", "UTC")
+    upcoming = await sessions.next(G)
+    assert upcoming is not None
+    # The bot was down when the session began; five minutes later it starts again and syncs.
+    clock.set(upcoming.start + timedelta(minutes=5))
+    await sessions.sync_all()
+    pending = await timers.pending(G)
+    starts = [t for t in pending if t.kind == "session.start" and t.due_at == upcoming.start]
+    assert starts, "the overdue start timer was cancelled before the dispatcher could run it late"
+    assert info.id == upcoming.schedule.id

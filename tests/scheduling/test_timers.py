@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -451,3 +452,58 @@ async def test_rolled_back_transactions_notify_nobody(session_factory, timers):
     assert listener.notified == []
     later = await timers.schedule(GUILD, "test", T0, {}, dedupe_key="d")
     assert listener.notified == [later.id]
+
+
+def dead_local_claim() -> str:
+    """A claim token of this host naming a process id that is not running."""
+    pid = 4_000_000  # above Linux's pid_max, so no such process
+    return f"{socket.gethostname()[:40]}:{pid}#1"
+
+
+async def test_a_claim_by_a_dead_local_process_is_settled_at_start(session_factory, clock, timers):
+    lost = await timers.schedule(GUILD, "test", T0 - timedelta(minutes=5), {"name": "lost"})
+    async with session_factory() as s, s.begin():
+        await s.execute(
+            update(Timer)
+            .where(Timer.id == lost.id)
+            .values(
+                status=RUNNING, claimed_at=T0 - timedelta(minutes=5), claimed_by=dead_local_claim()
+            )
+        )
+    rec = Recorder(clock)
+    d = make_dispatcher(session_factory, clock, timers, rec)
+    await d.start()
+    try:
+        await d.settle()
+    finally:
+        await d.stop()
+    # Not redeliverable: reported as interrupted straight away, not left running for minutes.
+    assert rec.fired == []
+    assert [t.id for t in rec.missed] == [lost.id]
+    assert await status_of(session_factory, lost.id) == INTERRUPTED
+
+
+async def test_a_recent_foreign_claim_is_looked_at_again_when_it_goes_stale(
+    session_factory, clock, timers
+):
+    foreign = await timers.schedule(GUILD, "test", T0 - timedelta(minutes=1), {"name": "x"})
+    async with session_factory() as s, s.begin():
+        await s.execute(
+            update(Timer)
+            .where(Timer.id == foreign.id)
+            .values(
+                status=RUNNING, claimed_at=T0 - timedelta(minutes=1), claimed_by="elsewhere:1#1"
+            )
+        )
+    rec = Recorder(clock)
+    d = make_dispatcher(session_factory, clock, timers, rec)
+    await d.start()
+    try:
+        await d.settle()
+        assert await status_of(session_factory, foreign.id) == RUNNING
+        clock.advance(timedelta(minutes=9, seconds=1))
+        await d.settle()
+    finally:
+        await d.stop()
+    assert await status_of(session_factory, foreign.id) == INTERRUPTED
+    assert [t.id for t in rec.missed] == [foreign.id]
