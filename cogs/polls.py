@@ -86,7 +86,7 @@ class Polls(commands.GroupCog, group_name="poll"):
         dispatcher starts, so their timers are cancelled rather than reported as missed) and
         announce them in the background."""
         try:
-            outcomes = await self.bot.services.polls.close_overdue()
+            outcomes = await self.bot.services.polls.close_overdue(self.bot.owns_guild)
             for outcome in outcomes:
                 await self.bot.timers.cancel_key(
                     poll_close_key(outcome.poll.id), guild_id=outcome.poll.guild_id
@@ -229,7 +229,9 @@ class Polls(commands.GroupCog, group_name="poll"):
                     cards.setdefault(card.id, card)
             return list(cards.values())
         everything = await library.readings(guild_id)
-        week = await library.current_week(guild_id)
+        week = await library.current_week(
+            guild_id, await self.bot.guild_config.local_date(guild_id, self.bot.clock())
+        )
         ahead = [card for card in everything if card.week is None or card.week > week]
         cards_list = ahead if len(ahead) >= 2 else everything
         if len(cards_list) < 2:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -32,8 +31,7 @@ class ReadingContext:
 
     async def today(self, guild_id: int) -> date:
         """Today in the server's time zone: a week starting on Monday starts on *its* Monday."""
-        config = await self.bot.guild_config.get(guild_id)
-        return self.bot.clock().astimezone(ZoneInfo(config.timezone)).date()
+        return await self.bot.guild_config.local_date(guild_id, self.bot.clock())
 
     async def syllabus_pages(self, guild_id: int) -> tuple[list[discord.Embed], int]:
         syllabus = await self.library.syllabus(guild_id, await self.today(guild_id))

@@ -26,6 +26,7 @@ from bot.scheduling.timers import delivery_nonce
 from bot.timezones import zone_choices
 from bot.ui.checks import organiser_only
 from bot.ui.faults import NotDelivered, fault_notes
+from bot.ui.library import fit
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, EMBED_FIELD_VALUE, truncate
 from bot.ui.sessions import (
     SESSION_COLOUR,
@@ -669,7 +670,9 @@ class Sessions(commands.GroupCog, group_name="session"):
         embed = discord.Embed(
             title=truncate(f"Discussion: {long_date(occ.local_start)}", 256),
             description=truncate(
-                f"**{week_heading(week)}**\n\n{week_text(week, 3000)}", EMBED_DESCRIPTION
+                # Room for three prompt fields within the 6,000-character embed total.
+                f"**{week_heading(week)}**\n\n{week_text(week, 2000)}",
+                EMBED_DESCRIPTION,
             ),
             colour=SESSION_COLOUR,
         )
@@ -684,7 +687,7 @@ class Sessions(commands.GroupCog, group_name="session"):
                 name=f"Prompt {number}", value=truncate(text, EMBED_FIELD_VALUE), inline=False
             )
         embed.set_footer(text="Add prompts for next time with /prompt add.")
-        return embed, [prompt.id for prompt in prompts]
+        return fit(embed), [prompt.id for prompt in prompts]
 
     async def on_reading(self, timer: TimerRecord) -> None:
         """The weekly reading post, for the coming session's week."""

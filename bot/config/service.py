@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -46,6 +48,11 @@ class GuildConfigService:
             config = GuildConfig(guild_id=guild_id) if row is None else _to_config(row)
         self._cache[guild_id] = config
         return config
+
+    async def local_date(self, guild_id: int, now: datetime) -> date:
+        """Today's date in the server's time zone (weeks start on *its* Monday)."""
+        config = await self.get(guild_id)
+        return now.astimezone(ZoneInfo(config.timezone)).date()
 
     async def set_timezone(self, guild_id: int, zone_name: str) -> GuildConfig:
         zone = resolve_zone(zone_name)

@@ -604,9 +604,11 @@ class PollService:
         """The timer's handler at the deadline (idempotent: a second call announces nothing)."""
         return await self._close(poll_id, guild_id)
 
-    async def close_overdue(self) -> list[CloseOutcome]:
-        """Close every poll whose deadline passed (e.g. while the bot was down); returns only
-        the polls this call closed, so each is announced once."""
+    async def close_overdue(
+        self, owns_guild: Callable[[int], bool] = lambda _guild_id: True
+    ) -> list[CloseOutcome]:
+        """Close every poll of this process's servers whose deadline passed (e.g. while the bot
+        was down); returns only the polls this call closed, so each is announced once."""
         now = self._clock()
         async with self._sessions() as session:
             due = (
@@ -616,7 +618,11 @@ class PollService:
                     )
                 )
             ).all()
-        outcomes = [await self._close(poll_id, guild_id) for poll_id, guild_id in due]
+        outcomes = [
+            await self._close(poll_id, guild_id)
+            for poll_id, guild_id in due
+            if owns_guild(guild_id)
+        ]
         return [outcome for outcome in outcomes if outcome.newly_closed]
 
     async def _close(self, poll_id: int, guild_id: int) -> CloseOutcome:

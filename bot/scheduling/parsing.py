@@ -89,7 +89,8 @@ def parse_offsets(text: str, *, limit: int = 5) -> list[timedelta]:
         raise UserError(f"Give offsets such as `24h,1h`. {DURATION_HELP}")
     if len(pieces) > limit:
         raise UserError(f"At most {limit} reminder offsets, please.")
-    offsets = {parse_duration(p, maximum=timedelta(days=14)) for p in pieces}
+    # Timers exist for the next two sessions only, so an offset must stay under two weeks.
+    offsets = {parse_duration(p, maximum=timedelta(days=13)) for p in pieces}
     return sorted(offsets, reverse=True)
 
 

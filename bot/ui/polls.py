@@ -770,7 +770,8 @@ async def follow_up_view(bot: StudyCircle, outcome: CloseOutcome) -> discord.ui.
         return None
     view = discord.ui.View(timeout=None)
     if poll.kind == "ranked":
-        week = await bot.services.library.current_week(poll.guild_id) + 1
+        today = await bot.guild_config.local_date(poll.guild_id, bot.clock())
+        week = await bot.services.library.current_week(poll.guild_id, today) + 1
         view.add_item(AssignButton(poll.id, min(week, MAX_WEEK)))
     elif poll.kind == "time":
         view.add_item(WeeklyButton(poll.id))

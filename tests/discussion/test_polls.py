@@ -387,3 +387,14 @@ def test_no_public_method_returns_voters_except_the_guarded_one() -> None:
         "create_ranked", "create_time", "forget_ballot", "get", "has_voted", "rank", "recent",
         "results", "retract", "vote", "voters",
     }  # fmt: skip
+
+
+async def test_close_overdue_closes_only_this_processes_servers(session_factory) -> None:
+    clock = FakeClock(datetime(2026, 5, 1, 12, 0, tzinfo=UTC))
+    polls = PollService(session_factory, clock)
+    mine = await polls.create(GUILD, 1, CREATOR, "Mine?", "a; b", "1h")
+    theirs = await polls.create(GUILD + 1, 1, CREATOR, "Theirs?", "a; b", "1h")
+    clock.advance(timedelta(hours=2))
+    closed = await polls.close_overdue(lambda guild_id: guild_id == GUILD)
+    assert [outcome.poll.id for outcome in closed] == [mine.id]
+    assert (await polls.get(theirs.id, GUILD + 1)).closed_at is None
