@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -256,25 +258,39 @@ class Sessions(commands.GroupCog, group_name="session"):
         ends: str | None = None,
     ) -> None:
         """Set (or replace) the weekly session: weekday, local time and time zone."""
+        await self.apply_schedule(
+            interaction,
+            lambda: interaction.response.defer(thinking=True),
+            weekday=weekday,
+            at=time,
+            zone=timezone,
+            channel_id=channel.id if channel else None,
+            duration=duration,
+            starts=starts,
+            ends=ends,
+        )
+
+    async def apply_schedule(
+        self,
+        interaction: discord.Interaction,
+        acknowledge: Callable[[], Awaitable[Any]],
+        **schedule: Any,
+    ) -> None:
+        """Replace the weekly schedule and bring Discord in step: announcements of sessions
+        that no longer happen are withdrawn, the events re-synced, the change confirmed.
+
+        ``acknowledge`` answers the interaction once the input is known to be valid (bad input
+        raises before it, so the member gets a private error). Used by ``/session schedule``
+        and by the time poll's "Make this the weekly session" button.
+        """
         guild_id = interaction.guild_id
         assert guild_id is not None
         sessions = self.bot.services.sessions
         before = await sessions.list(guild_id, EVENT_HORIZON + 1)
-        channel_id = channel.id if channel else None
-        if channel_id is None and await self._needs_default_channel(guild_id):
-            channel_id = interaction.channel_id  # nowhere configured: post where they asked
-        info = await sessions.schedule(
-            guild_id,
-            weekday,
-            time,
-            timezone,
-            channel_id,
-            duration,
-            starts,
-            ends,
-            created_by=interaction.user.id,
-        )
-        await interaction.response.defer(thinking=True)
+        if schedule.get("channel_id") is None and await self._needs_default_channel(guild_id):
+            schedule["channel_id"] = interaction.channel_id  # nowhere configured: post here
+        info = await sessions.schedule(guild_id, created_by=interaction.user.id, **schedule)
+        await acknowledge()
         now = self.bot.clock()
         for occ in before:
             if occ.start > now:

@@ -732,17 +732,19 @@ class WeeklyButton(
         # server's zone (so it follows daylight saving like every session).
         zone = (await bot.guild_config.get(guild_id)).timezone
         local = slot.astimezone(ZoneInfo(zone))
-        info = await bot.services.sessions.schedule(
-            guild_id,
-            local.weekday(),
-            local.time().replace(tzinfo=None),
-            zone,
-            created_by=interaction.user.id,
-        )
+        sessions_cog = bot.get_cog("Sessions")
+        if sessions_cog is None:
+            raise UserError("Sessions are not available on this bot right now.")
         view = discord.ui.View(timeout=None)
         view.add_item(WeeklyButton(self.poll_id, done=True))
-        await interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS)
-        await interaction.followup.send(f"🗓️ The weekly session is now on {info.describe()}.")
+        # The same path as /session schedule, so old announcements and events are tidied too.
+        await sessions_cog.apply_schedule(  # type: ignore[attr-defined]
+            interaction,
+            lambda: interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS),
+            weekday=local.weekday(),
+            at=local.time().replace(tzinfo=None),
+            zone=zone,
+        )
 
 
 POLL_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

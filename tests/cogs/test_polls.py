@@ -687,6 +687,8 @@ async def test_time_poll_slots_in_server_zone_and_one_click_weekly_session(
         "18:30",
         "Europe/Berlin",
     )
+    # The same path as /session schedule: Discord events exist for the coming sessions.
+    assert double.scheduled_events(server.guild)
 
 
 # ---- native polls ----------------------------------------------------------------------------
