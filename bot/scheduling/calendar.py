@@ -42,7 +42,17 @@ def schedule_to_ics(
     stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     if since is None:
         since = info.starts or (info.created_at or stamp).astimezone(tz).date()
-    first_day = next(regular_dates(recurrence, since), None)
+    created = info.created_at if info.starts is None else None
+    # A session whose time had already passed when the schedule was made never happens
+    # (scheduling Thursdays 19:00 on a Thursday evening starts next week), so it is not exported.
+    first_day = next(
+        (
+            day
+            for day in regular_dates(recurrence, since)
+            if created is None or local_to_utc(day, info.at, tz) > created
+        ),
+        None,
+    )
 
     cal = Calendar()
     cal.add("prodid", PRODID)

@@ -392,3 +392,12 @@ async def test_sync_after_downtime_leaves_due_timers_to_the_dispatcher(sessions,
     starts = [t for t in pending if t.kind == "session.start" and t.due_at == upcoming.start]
     assert starts, "the overdue start timer was cancelled before the dispatcher could run it late"
     assert info.id == upcoming.schedule.id
+
+
+async def test_calendar_skips_a_session_whose_time_had_passed_when_scheduled(sessions, clock):
+    # Monday 16 March 2026, 20:00 UTC: "Mondays at 19:00" starts next Monday.
+    clock.set(NOW.replace(hour=20))
+    await sessions.schedule(G, "monday", "19:00", "UTC")
+    calendar = icalendar.Calendar.from_ical(await sessions.calendar(G))
+    [event] = [c for c in calendar.walk("VEVENT") if c.get("rrule") is not None]
+    assert event.decoded("dtstart").date() == NOW.date() + timedelta(days=7)
