@@ -971,8 +971,17 @@ class SessionService:
                 await self._timers.cancel(timer.id, guild_id=guild_id, session=s)
                 continue
             seen.add(timer.dedupe_key or "")
-            _, due, payload = wanted
-            if timer.due_at != due and due > now:
+            kind, due, payload = wanted
+            if timer.due_at == due:
+                continue
+            if due <= now:
+                if kind != SESSION_ANNOUNCE:
+                    # Moved into the past (a longer reminder offset, say): not sent, as for
+                    # a new timer whose moment has passed.
+                    await self._timers.cancel(timer.id, guild_id=guild_id, session=s)
+                    continue
+                due = now  # an announcement that is now overdue goes out at once
+            if timer.due_at != due:
                 await self._timers.reschedule(
                     timer.id, due, guild_id=guild_id, payload=payload, session=s
                 )

@@ -401,3 +401,12 @@ async def test_calendar_skips_a_session_whose_time_had_passed_when_scheduled(ses
     calendar = icalendar.Calendar.from_ical(await sessions.calendar(G))
     [event] = [c for c in calendar.walk("VEVENT") if c.get("rrule") is not None]
     assert event.decoded("dtstart").date() == NOW.date() + timedelta(days=7)
+
+
+async def test_a_longer_lead_time_sends_an_overdue_announcement_at_once(sessions, timers, clock):
+    await sessions.schedule(G, "thursday", "19:00", "UTC")  # Thursday 19 March 2026
+    announce = [due for kind, due in await pending_kinds(timers) if kind == "session.announce"]
+    assert min(announce) == datetime(2026, 3, 16, 19, 0, tzinfo=UTC)  # three days before
+    await sessions.configure(G, announce_before="4d")  # now due Sunday: already past
+    announce = [due for kind, due in await pending_kinds(timers) if kind == "session.announce"]
+    assert min(announce) == clock()
