@@ -70,6 +70,7 @@ RSVP_STATUSES = ("going", "maybe", "cant")
 DELIVERIES = ("role", "dm")
 DEFAULT_DURATION = timedelta(minutes=90)
 DEFAULT_ANNOUNCE_BEFORE = timedelta(days=3)
+READING_POST_TIME = time(9, 0)
 DEFAULT_OFFSETS = (timedelta(hours=24), timedelta(hours=1))
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -370,8 +371,11 @@ class SessionService:
                     if previous
                     else int(DEFAULT_ANNOUNCE_BEFORE.total_seconds() // 60)
                 ),
-                reading_post_weekday=previous.reading_post_weekday if previous else None,
-                reading_post_time=previous.reading_post_time if previous else None,
+                # By default the next week's reading is posted the morning after each session.
+                reading_post_weekday=(
+                    previous.reading_post_weekday if previous else (weekday_n + 1) % 7
+                ),
+                reading_post_time=previous.reading_post_time if previous else READING_POST_TIME,
                 created_by=created_by,
                 created_at=now,
             )
@@ -946,7 +950,7 @@ class SessionService:
             )
         if info.reading_weekday is not None and info.reading_time is not None:
             reading = WeeklySchedule(
-                info.reading_weekday, info.reading_time, info.zone, ends=info.ends
+                info.reading_weekday, info.reading_time, info.zone, info.starts, info.ends
             )
             for post in next_occurrences(reading, now, 1):
                 desired[f"{SESSION_READING}:{info.id}:{post.local_date.isoformat()}"] = (

@@ -94,7 +94,12 @@ def posts_to(double: DiscordDouble, channel_id: int, since: int = 0) -> list[Rec
 
 
 def notes(double: DiscordDouble, channels: Channels) -> list[str]:
-    return [m["content"] for m in double.channel_messages(channels.log)]
+    """The fault notes in the log channel (not the notes about actions missed while down)."""
+    return [
+        m["content"]
+        for m in double.channel_messages(channels.log)
+        if not m["content"].startswith("While I was offline")
+    ]
 
 
 async def statuses(bot: StudyCircle, kind: str) -> list[str]:

@@ -75,6 +75,8 @@ async def test_schedule_dst_example_and_timers(sessions, timers):
             (SESSION_REMINDER, second - timedelta(hours=24)),
             (SESSION_REMINDER, second - timedelta(hours=1)),
             (SESSION_START, second),
+            # The next week's reading, posted by default the morning after a session.
+            (SESSION_READING, datetime(2026, 3, 23, 9, tzinfo=UTC)),
         ]
     )
     assert await timers.pending(OTHER) == []
