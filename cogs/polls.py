@@ -72,7 +72,8 @@ class Polls(commands.GroupCog, group_name="poll"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*POLL_ITEMS)
-        self.bot.dispatcher.register(POLL_CLOSE, self.on_close_timer)
+        # Safe to run again after a crash: the result post carries a nonce.
+        self.bot.dispatcher.register(POLL_CLOSE, self.on_close_timer, redeliver=True)
         await self._close_overdue()
 
     async def cog_unload(self) -> None:
@@ -107,7 +108,9 @@ class Polls(commands.GroupCog, group_name="poll"):
                 log.exception("could not announce overdue poll %s", outcome.poll.id)
 
     async def on_close_timer(self, record: TimerRecord) -> None:
-        await close_from_timer(self.bot, record.guild_id, int(record.payload["poll_id"]))
+        await close_from_timer(
+            self.bot, record.guild_id, int(record.payload["poll_id"]), retry=record.attempts > 1
+        )
 
     async def _post(self, interaction: discord.Interaction, poll: PollInfo) -> None:
         sent = await interaction.response.send_message(embed=poll_embed(poll), view=poll_view(poll))

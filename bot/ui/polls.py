@@ -832,12 +832,19 @@ async def announce_close(bot: StudyCircle, outcome: CloseOutcome) -> bool:
     return True
 
 
-async def close_from_timer(bot: StudyCircle, guild_id: int, poll_id: int) -> None:
-    """The ``poll.close`` timer: close at the deadline and announce once."""
+async def close_from_timer(
+    bot: StudyCircle, guild_id: int, poll_id: int, *, retry: bool = False
+) -> None:
+    """The ``poll.close`` timer: close at the deadline and announce once.
+
+    ``retry`` is set when the timer runs again after a crash: the poll may already be closed
+    without its result posted, so it is announced again (the post carries a nonce, so Discord
+    keeps one copy if the first attempt did get through).
+    """
     try:
         outcome = await bot.services.polls.close_due(poll_id, guild_id)
     except NotFound:
         log.info("poll %s of guild %s is gone; nothing to close", poll_id, guild_id)
         return
-    if outcome.newly_closed and not await announce_close(bot, outcome):
+    if (outcome.newly_closed or retry) and not await announce_close(bot, outcome):
         raise NotDelivered(f"result of poll {poll_id} not posted")
