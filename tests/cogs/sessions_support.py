@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.client import StudyCircle
@@ -21,6 +21,9 @@ from tests.e2e.fixtures import Server
 START = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 # The first Thursday 19:00 Europe/London session after START (GMT, so 19:00 UTC).
 FIRST = datetime(2027, 3, 4, 19, 0, tzinfo=UTC)
+ANNOUNCE = FIRST - timedelta(days=3)  # the default lead time
+DAY_BEFORE = FIRST - timedelta(hours=24)  # the default reminder offsets
+HOUR_BEFORE = FIRST - timedelta(hours=1)
 THURSDAYS = {"weekday": "thursday", "time": "19:00", "timezone": "Europe/London"}
 
 _TIMESTAMP = re.compile(r"<t:(\d+):F>")

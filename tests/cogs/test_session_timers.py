@@ -12,7 +12,10 @@ from bot.discord_double import DiscordDouble
 from bot.scheduling.clock import FakeClock
 from cogs.sessions import EVENT_PERMISSION_NOTE
 from tests.cogs.sessions_support import (
+    ANNOUNCE,
+    DAY_BEFORE,
     FIRST,
+    HOUR_BEFORE,
     START,
     Channels,
     advance_to,
@@ -23,10 +26,6 @@ from tests.cogs.sessions_support import (
     timestamps,
 )
 from tests.e2e.fixtures import BotRunner, Server
-
-ANNOUNCE = FIRST - timedelta(days=3)
-DAY_BEFORE = FIRST - timedelta(hours=24)
-HOUR_BEFORE = FIRST - timedelta(hours=1)
 
 
 @pytest.fixture

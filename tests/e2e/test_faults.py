@@ -28,7 +28,10 @@ from bot.scheduling.timers import DONE, FAILED
 from bot.services import POLL_CLOSE
 from cogs.sessions import EVENT_PERMISSION_NOTE
 from tests.cogs.sessions_support import (
+    ANNOUNCE,
+    DAY_BEFORE,
     FIRST,
+    HOUR_BEFORE,
     START,
     Channels,
     advance_to,
@@ -39,9 +42,6 @@ from tests.cogs.sessions_support import (
 )
 from tests.e2e.fixtures import BotRunner, Server
 
-ANNOUNCE = FIRST - timedelta(days=3)
-DAY_BEFORE = FIRST - timedelta(hours=24)
-HOUR_BEFORE = FIRST - timedelta(hours=1)
 DISCORD_PY_TRIES = 5  # discord.http.HTTPClient.request: ``for tries in range(5)``
 UNKNOWN_MESSAGE = {"message": "Unknown Message", "code": 10008}
 
