@@ -57,6 +57,11 @@ _TOKEN = re.compile(
 )
 
 
+def _words(text: str) -> str:
+    """A label reduced to its lower-case words (no emoji, arrows or punctuation)."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
 def parse_command_line(
     line: str, commands: Sequence[Mapping[str, Any]] | None = None
 ) -> tuple[list[str], dict[str, str]]:
@@ -221,12 +226,23 @@ class _Session:
 
     def _button(self, label: str) -> str:
         message = self._last().message or {}
-        for component in iter_components(message.get("components", [])):
-            if component.get("type") == 2 and label.lower() in (
-                str(component.get("label", "")).lower(),
-                str(component.get("custom_id", "")).lower(),
-            ):
-                return str(component["custom_id"])
+        buttons = [c for c in iter_components(message.get("components", [])) if c.get("type") == 2]
+        wanted = _words(label)
+        for exact in (True, False):
+            # An exact label (or custom id) first; then the start of one, so that "next"
+            # finds "Next ▶" without typing the arrow.
+            found = [
+                c
+                for c in buttons
+                if label.lower() == str(c.get("custom_id", "")).lower()
+                or (
+                    _words(str(c.get("label", ""))) == wanted
+                    if exact
+                    else _words(str(c.get("label", ""))).startswith(wanted)
+                )
+            ]
+            if len(found) == 1 or (found and exact):
+                return str(found[0]["custom_id"])
         raise CommandError(f"no button labelled {label!r} on the last reply")
 
     def _select_option(self, label: str) -> tuple[str, str]:

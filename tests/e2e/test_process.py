@@ -117,3 +117,25 @@ async def test_content_check_names_the_broken_file_and_field(tmp_path: Path) -> 
     assert "year" in report
     good, out, _ = await _run("content", "check", env=dict(os.environ))
     assert good == 0, out
+
+
+async def test_interactive_sandbox_pages_by_clicking(tmp_path: Path) -> None:
+    env = {**os.environ, "HEALTH_FILE": str(tmp_path / "hb.json")}
+    env.pop("DATABASE_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "sandbox",
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    typed = b"/kronstadt\nclick next\nquit\n"
+    out, _ = await asyncio.wait_for(process.communicate(typed), timeout=60)
+    assert process.returncode == 0
+    text = out.decode()
+    assert "1 / 5" in text
+    assert "2 / 5" in text  # "next" found the "Next ▶" button
