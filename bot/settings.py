@@ -67,7 +67,3 @@ class Settings(BaseSettings):
             if any(not 0 <= shard < self.shard_count for shard in self.shard_ids):
                 raise ValueError("every SHARD_IDS entry must be between 0 and SHARD_COUNT - 1")
         return self
-
-    @property
-    def database_backend(self) -> str:
-        return self.database_url.split(":", 1)[0].split("+", 1)[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -9,8 +11,7 @@ from discord.ext import commands
 from bot.client import StudyCircle
 from bot.errors import UserError
 from bot.ui import help as help_text
-
-EMBED_FIELD_LIMIT = 1024
+from bot.ui.limits import EMBED_FIELD_VALUE
 
 
 def _human_duration(seconds: float) -> str:
@@ -30,10 +31,8 @@ class General(commands.Cog):
     @app_commands.command(extras={"example": "/ping"})
     async def ping(self, interaction: discord.Interaction) -> None:
         """Check that the bot is alive and see its gateway latency."""
-        latency = self.bot.latency
-        shown = (
-            f"{latency * 1000:.0f} ms" if latency == latency and latency != float("inf") else "n/a"
-        )
+        latency = self.bot.latency  # NaN or infinity until the first heartbeat is answered
+        shown = f"{latency * 1000:.0f} ms" if math.isfinite(latency) else "n/a"
         await interaction.response.send_message(f"Pong! Gateway latency: {shown}.", ephemeral=True)
 
     @app_commands.command(extras={"example": "/about"})
@@ -78,7 +77,7 @@ class General(commands.Cog):
         for group, lines in help_text.overview_by_group(self.bot.tree.get_commands()).items():
             value = ""
             for line in lines:
-                if len(value) + len(line) + 1 > EMBED_FIELD_LIMIT - 4:
+                if len(value) + len(line) + 1 > EMBED_FIELD_VALUE - 4:
                     value += "\n…"
                     break
                 value += ("\n" if value else "") + line

@@ -18,7 +18,7 @@ def test_defaults_use_sqlite_under_data() -> None:
     settings = Settings()
     assert settings.database_url == DEFAULT_DATABASE_URL
     assert "/data/" in settings.database_url
-    assert settings.database_backend == "sqlite"
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
     assert settings.discord_token is None
 
 
