@@ -11,10 +11,24 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db import create_engine, create_session_factory
 from bot.db.models import Base
+
+# Hypothesis profiles: a quick default for a local run, the full fuzzing in CI. Tests that
+# set their own max_examples keep it; the fuzz tests take the profile's.
+hypothesis_settings.register_profile("quick", max_examples=300)
+hypothesis_settings.register_profile("ci", max_examples=10_000)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "quick")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def pytest_report_header() -> str:
+    examples = hypothesis_settings.get_profile(HYPOTHESIS_PROFILE).max_examples
+    return f"hypothesis profile: {HYPOTHESIS_PROFILE} ({examples} examples per fuzzed parser)"
+
 
 # The end-to-end fixtures (double, server, other_server, settings, bot_runner, bot).
 pytest_plugins = ["tests.e2e.fixtures"]

@@ -1,13 +1,13 @@
 """Fuzz every parser that reads what members type: no input may raise anything but a UserError,
 and every rejection is a clear, non-empty message.
 
-Each parser gets FUZZ_EXAMPLES generated inputs (10,000 by default: set ``FUZZ_EXAMPLES`` lower
-for a quick local run). The inputs mix random text with near-misses built from valid pieces.
+How many inputs each parser gets comes from the hypothesis profile (``tests/conftest.py``): a
+few hundred in the default ``quick`` profile, 10,000 in ``ci`` (``HYPOTHESIS_PROFILE=ci``, as
+``.ci/run`` sets). The inputs mix random text with near-misses built from valid pieces.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -26,7 +26,6 @@ from bot.scheduling import parsing
 from bot.settings import PROJECT_ROOT
 from bot.timezones import resolve_zone
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.fuzz
@@ -48,8 +47,8 @@ texts = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=400),
 )
 
+# max_examples is left to the active profile.
 fuzz = settings(
-    max_examples=FUZZ_EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     database=None,
