@@ -21,8 +21,10 @@ from bot.scheduling import TimerDispatcher, TimerRecord, TimerService
 from bot.scheduling.clock import Clock, Sleeper, real_sleep_until, utc_now
 from bot.services import build_services
 from bot.settings import Settings
+from bot.types import StudyBot
 from bot.ui.errors import CommandTree
 from bot.ui.paginator import PageButton, PageSource
+from bot.ui.session_events import SessionEvents
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,7 @@ def point_discord_py_at(settings: Settings) -> None:
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
-class StudyCircle(commands.AutoShardedBot):
+class StudyCircle(StudyBot):
     """Holds the shared dependencies; features live in the cogs."""
 
     def __init__(
@@ -98,6 +100,7 @@ class StudyCircle(commands.AutoShardedBot):
         self.version = __version__
         self.failed_extensions: dict[str, BaseException] = {}
         self.page_sources: dict[str, PageSource] = {}
+        self.session_events = SessionEvents(self)
         self._extensions_to_load = extensions if extensions is not None else extension_names()
         point_discord_py_at(settings)
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -18,7 +15,6 @@ from bot.scheduling import (
     SESSION_ANNOUNCE,
     SESSION_READING,
     SESSION_START,
-    ScheduleInfo,
     SessionOccurrence,
     TimerRecord,
 )
@@ -30,6 +26,13 @@ from bot.ui.checks import organiser_only
 from bot.ui.faults import NotDelivered, fault_notes
 from bot.ui.library import fit
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, EMBED_FIELD_VALUE, truncate
+from bot.ui.schedule_change import (
+    apply_schedule,
+    confirm,
+    upcoming_sessions,
+    withdraw,
+    withdraw_upcoming,
+)
 from bot.ui.sessions import (
     SESSION_COLOUR,
     RsvpButton,
@@ -43,150 +46,12 @@ from bot.ui.sessions import (
     week_heading,
     week_text,
     when_text,
-    withdrawn_embed,
 )
 
 log = logging.getLogger(__name__)
 
-EVENT_HORIZON = 2  # Discord events exist for the next two sessions, like the timers
-EVENT_ACTIVE = 2
-EVENT_EXTERNAL = 3
-EVENT_GUILD_ONLY = 2
-EVENT_NAME_LIMIT = 100
-EVENT_DESCRIPTION_LIMIT = 1000
-EVENT_LOCATION_LIMIT = 100
 THREAD_NAME_LIMIT = 100
 SEED_PROMPTS = 3
-EVENT_PERMISSION_NOTE = (
-    "I could not create the Discord events for the coming sessions: I lack the **Manage Events** "
-    "permission. Sessions, announcements and reminders work without it; grant it to get events."
-)
-
-
-class SessionEvents:
-    """Keeps one Discord Scheduled Event per upcoming session in step with the schedule."""
-
-    def __init__(self, bot: StudyCircle) -> None:
-        self.bot = bot
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._warned: set[int] = set()  # servers told about the missing permission
-
-    def _lock(self, guild_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(guild_id, asyncio.Lock())
-
-    async def sync(self, guild_id: int) -> bool:
-        """Create or move the events of the next sessions; False if Discord said 403."""
-        return not isinstance(await self._sync(guild_id), discord.Forbidden)
-
-    async def _sync(self, guild_id: int) -> discord.HTTPException | None:
-        """Like :meth:`sync`; Discord's refusal, if any (the next sync tries again)."""
-        sessions = self.bot.services.sessions
-        async with self._lock(guild_id):
-            now = self.bot.clock()
-            upcoming = [
-                o for o in await sessions.list(guild_id, EVENT_HORIZON + 1) if o.start > now
-            ]
-            try:
-                for occ in upcoming[:EVENT_HORIZON]:
-                    await self._ensure(occ)
-            except discord.Forbidden as error:
-                return error
-            except discord.HTTPException as error:
-                log.warning("could not sync the events of guild %s: %s", guild_id, error)
-                return error
-        self._warned.discard(guild_id)
-        fault_notes(self.bot).ok(guild_id, "events")
-        return None
-
-    async def sync_or_warn(self, guild_id: int) -> None:
-        """For timers: tell organisers once (in the log channel) when events fail."""
-        error = await self._sync(guild_id)
-        if error is None:
-            return
-        if not isinstance(error, discord.Forbidden):
-            await fault_notes(self.bot).report(
-                guild_id, "events", error, "I could not update the Discord events of the sessions"
-            )
-            return
-        if guild_id in self._warned:
-            return
-        self._warned.add(guild_id)
-        await tell_organisers(self.bot, guild_id, EVENT_PERMISSION_NOTE)
-
-    async def withdraw(self, occ: SessionOccurrence) -> None:
-        """Delete the event of a session that will not happen."""
-        sessions = self.bot.services.sessions
-        guild_id = occ.schedule.guild_id
-        async with self._lock(guild_id):
-            links = await sessions.links(guild_id, occ.schedule.id, occ.key)
-            if links.event_id is None:
-                return
-            try:
-                await self.bot.http.delete_scheduled_event(guild_id, links.event_id)
-            except discord.NotFound:
-                pass  # already deleted in Discord
-            except discord.HTTPException as error:
-                await fault_notes(self.bot).report(
-                    guild_id,
-                    "events",
-                    error,
-                    f"I could not delete the Discord event of the session on "
-                    f"{long_date(occ.local_start)}, which will not take place; please delete it",
-                )
-                return
-            await sessions.link(guild_id, occ.schedule.id, occ.key, event_id=None)
-
-    async def start(self, occ: SessionOccurrence) -> None:
-        """Mark the session's event as happening now (Discord ends it at its end time)."""
-        guild_id = occ.schedule.guild_id
-        links = await self.bot.services.sessions.links(guild_id, occ.schedule.id, occ.key)
-        if links.event_id is None:
-            return
-        try:
-            await self.bot.http.edit_scheduled_event(guild_id, links.event_id, status=EVENT_ACTIVE)
-        except discord.HTTPException:
-            log.info("could not start event %s", links.event_id)
-
-    async def _ensure(self, occ: SessionOccurrence) -> None:
-        sessions = self.bot.services.sessions
-        guild_id = occ.schedule.guild_id
-        links = await sessions.links(guild_id, occ.schedule.id, occ.key)
-        times = {
-            "scheduled_start_time": occ.start.isoformat(),
-            "scheduled_end_time": occ.end.isoformat(),
-        }
-        if links.event_id is not None:
-            if self._in_step(guild_id, links.event_id, occ):
-                return
-            try:
-                await self.bot.http.edit_scheduled_event(guild_id, links.event_id, **times)
-                return
-            except discord.NotFound:
-                pass  # someone deleted it in Discord: make a new one
-        week = await week_for(self.bot, occ)
-        title = week.readings[0].title if week.readings else week_heading(week)
-        description = f"{week_heading(week)}\n\n{week_text(week, EVENT_DESCRIPTION_LIMIT)}"
-        body = {
-            "name": truncate(f"Reading group: {title}", EVENT_NAME_LIMIT),
-            "description": truncate(description.replace("**", ""), EVENT_DESCRIPTION_LIMIT),
-            "privacy_level": EVENT_GUILD_ONLY,
-            "entity_type": EVENT_EXTERNAL,
-            "entity_metadata": {"location": await self._location(occ.schedule)},
-            **times,
-        }
-        created = await self.bot.http.create_guild_scheduled_event(guild_id, **body)
-        await sessions.link(guild_id, occ.schedule.id, occ.key, event_id=int(created["id"]))
-
-    def _in_step(self, guild_id: int, event_id: int, occ: SessionOccurrence) -> bool:
-        guild = self.bot.get_guild(guild_id)
-        event = guild.get_scheduled_event(event_id) if guild else None
-        return event is not None and event.start_time == occ.start and event.end_time == occ.end
-
-    async def _location(self, info: ScheduleInfo) -> str:
-        channel_id = await sessions_channel_id(self.bot, info)
-        channel = self.bot.get_channel(channel_id) if channel_id else None
-        name = getattr(channel, "name", None)
-        return truncate(f"#{name}" if name else "On this Discord server", EVENT_LOCATION_LIMIT)
 
 
 def _weekday_choices(current: str) -> list[app_commands.Choice[str]]:
@@ -213,7 +78,6 @@ class Sessions(commands.GroupCog, group_name="session"):
 
     def __init__(self, bot: StudyCircle) -> None:
         self.bot = bot
-        self.events = SessionEvents(bot)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -258,7 +122,7 @@ class Sessions(commands.GroupCog, group_name="session"):
         ends: str | None = None,
     ) -> None:
         """Set (or replace) the weekly session: weekday, local time and time zone."""
-        await self.apply_schedule(
+        await apply_schedule(
             interaction,
             lambda: interaction.response.defer(thinking=True),
             weekday=weekday,
@@ -269,71 +133,6 @@ class Sessions(commands.GroupCog, group_name="session"):
             starts=starts,
             ends=ends,
         )
-
-    async def apply_schedule(
-        self,
-        interaction: discord.Interaction,
-        acknowledge: Callable[[], Awaitable[Any]],
-        **schedule: Any,
-    ) -> None:
-        """Replace the weekly schedule and bring Discord in step: announcements of sessions
-        that no longer happen are withdrawn, the events re-synced, the change confirmed.
-
-        ``acknowledge`` answers the interaction once the input is known to be valid (bad input
-        raises before it, so the member gets a private error). Used by ``/session schedule``
-        and by the time poll's "Make this the weekly session" button.
-        """
-        guild_id = interaction.guild_id
-        assert guild_id is not None
-        sessions = self.bot.services.sessions
-        before = await sessions.list(guild_id, EVENT_HORIZON + 1)
-        if schedule.get("channel_id") is None and await self._needs_default_channel(guild_id):
-            schedule["channel_id"] = interaction.channel_id  # nowhere configured: post here
-        info = await sessions.schedule(guild_id, created_by=interaction.user.id, **schedule)
-        await acknowledge()
-        now = self.bot.clock()
-        for occ in before:
-            if occ.start > now:
-                await self._withdraw(occ, "The schedule changed: see `/session list`.")
-        upcoming = await sessions.next(guild_id)
-        await self._confirm(interaction, await self._schedule_text(info, upcoming))
-
-    async def _confirm(self, interaction: discord.Interaction, text: str) -> None:
-        """After a deferral: bring the Discord events in step, then answer (and warn privately
-        if Discord refused the events)."""
-        assert interaction.guild_id is not None
-        permitted = await self.events.sync(interaction.guild_id)
-        await interaction.followup.send(text)
-        if not permitted:
-            await interaction.followup.send(EVENT_PERMISSION_NOTE, ephemeral=True)
-
-    async def _needs_default_channel(self, guild_id: int) -> bool:
-        if (await self.bot.guild_config.get(guild_id)).channels.get("sessions") is not None:
-            return False
-        previous = await self.bot.services.sessions.current(guild_id)
-        return previous is None or previous.channel_id is None
-
-    async def _schedule_text(self, info: ScheduleInfo, upcoming: SessionOccurrence | None) -> str:
-        channel_id = await sessions_channel_id(self.bot, info)
-        lines = [
-            f"📅 **Weekly sessions**: {info.describe()}, {format_duration(info.duration)} each"
-            + (f", in <#{channel_id}>." if channel_id else ".")
-        ]
-        if info.starts or info.ends:
-            lines.append(
-                "Dates: "
-                + (f"from {info.starts} " if info.starts else "")
-                + (f"until {info.ends}" if info.ends else "with no end")
-            )
-        if upcoming is not None:
-            lines.append(f"Next session: {when_text(upcoming.start)}.")
-        config = await self.bot.services.sessions.reminder_settings(info.guild_id)
-        offsets = ", ".join(format_duration(o) for o in config.offsets) or "none"
-        lines.append(
-            f"Announcements go out {format_duration(info.announce_before)} before each session "
-            f"with RSVP buttons; reminders {offsets} before (`/remind settings`)."
-        )
-        return "\n".join(lines)
 
     @app_commands.command(name="next", extras={"example": "/session next"})
     async def next_session(self, interaction: discord.Interaction) -> None:
@@ -387,8 +186,8 @@ class Sessions(commands.GroupCog, group_name="session"):
         if following is not None:
             text += f"\nNext session: {when_text(following.start)}."
         await interaction.response.defer(thinking=True)
-        await self._withdraw(occ, "This session is skipped.")
-        await self._confirm(interaction, text)
+        await withdraw(self.bot, occ, "This session is skipped.")
+        await confirm(interaction, text)
 
     @app_commands.command(
         name="move",
@@ -407,7 +206,7 @@ class Sessions(commands.GroupCog, group_name="session"):
         occ = await sessions.move(guild_id, date, new_time)
         await interaction.response.defer(thinking=True)
         await self._refresh_announcement(occ)
-        await self._confirm(
+        await confirm(
             interaction,
             f"🕒 The session of **{long_date(occ.occurrence.local_date)}** now starts "
             f"{when_text(occ.start)} ({occ.local_start:%H:%M} {occ.schedule.zone}).",
@@ -420,13 +219,10 @@ class Sessions(commands.GroupCog, group_name="session"):
         guild_id = interaction.guild_id
         assert guild_id is not None
         sessions = self.bot.services.sessions
-        before = await sessions.list(guild_id, EVENT_HORIZON + 1)
+        before = await upcoming_sessions(self.bot, guild_id)
         info = await sessions.cancel(guild_id)
         await interaction.response.defer(thinking=True)
-        now = self.bot.clock()
-        for occ in before:
-            if occ.start > now:
-                await self._withdraw(occ, "The weekly sessions were cancelled.")
+        await withdraw_upcoming(self.bot, before, "The weekly sessions were cancelled.")
         await interaction.followup.send(
             f"🛑 The weekly sessions ({info.describe()}) are cancelled. "
             "Start again any time with `/session schedule`."
@@ -522,31 +318,6 @@ class Sessions(commands.GroupCog, group_name="session"):
 
     # -- keeping Discord in step -------------------------------------------------------------
 
-    async def _withdraw(self, occ: SessionOccurrence, reason: str) -> None:
-        """A session will not happen: delete its event and strike out its announcement."""
-        await self.events.withdraw(occ)
-        guild_id = occ.schedule.guild_id
-        links = await self.bot.services.sessions.links(guild_id, occ.schedule.id, occ.key)
-        error = await edit_announcement(
-            self.bot,
-            guild_id,
-            occ.schedule.id,
-            occ.key,
-            links,
-            embed=withdrawn_embed(occ, reason),
-            view=None,
-        )
-        if error is not None and links.announcement_channel_id is not None:
-            # Members would still see live RSVP buttons for a session that is not happening.
-            await fault_notes(self.bot).report(
-                guild_id,
-                links.announcement_channel_id,
-                error,
-                f"I could not mark the announcement of the session on "
-                f"{long_date(occ.local_start)} in <#{links.announcement_channel_id}> as "
-                "withdrawn; please delete it",
-            )
-
     async def _refresh_announcement(self, occ: SessionOccurrence) -> None:
         guild_id = occ.schedule.guild_id
         links = await self.bot.services.sessions.links(guild_id, occ.schedule.id, occ.key)
@@ -606,7 +377,7 @@ class Sessions(commands.GroupCog, group_name="session"):
                     announcement_message_id=message.id,
                 )
         await sessions.after_timer(timer)
-        await self.events.sync_or_warn(guild_id)
+        await self.bot.session_events.sync_or_warn(guild_id)
         if refused is not None:
             raise NotDelivered(f"announcement not posted in {channel_id}") from refused
 
@@ -623,9 +394,9 @@ class Sessions(commands.GroupCog, group_name="session"):
         if channel_id is not None and links.thread_id is None:
             refused = await self._open_thread(occ, channel_id)
         await sessions.record_attendance(guild_id, occ.schedule.id, occ.key)
-        await self.events.start(occ)
+        await self.bot.session_events.start(occ)
         await sessions.after_timer(timer)
-        await self.events.sync_or_warn(guild_id)
+        await self.bot.session_events.sync_or_warn(guild_id)
         if refused is not None:
             raise NotDelivered(f"session thread not opened in {channel_id}") from refused
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.types import study_bot
 from bot.ui.errors import NotOrganiser
-
-if TYPE_CHECKING:
-    from bot.client import StudyCircle
 
 ORGANISER_HELP = (
     "Only organisers can do this: members with the Manage Server permission"
@@ -25,8 +23,7 @@ async def is_organiser(interaction: discord.Interaction) -> bool:
         return False
     if member.guild_permissions.manage_guild:
         return True
-    bot: StudyCircle = interaction.client  # type: ignore[assignment]
-    config = await bot.guild_config.get(interaction.guild.id)
+    config = await study_bot(interaction).guild_config.get(interaction.guild.id)
     role_id = config.organiser_role_id
     return role_id is not None and any(role.id == role_id for role in member.roles)
 

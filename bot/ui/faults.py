@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import logging
 import weakref
-from typing import TYPE_CHECKING
 
 import discord
 
+from bot.types import StudyBot
 from bot.ui.limits import CONTENT, truncate
 from bot.ui.sessions import tell_organisers
-
-if TYPE_CHECKING:
-    from bot.client import StudyCircle
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +81,7 @@ def reason(error: discord.HTTPException, place: Place) -> str:
 class FaultNotes:
     """One note per problem in a server's log channel (see the module docstring)."""
 
-    def __init__(self, bot: StudyCircle) -> None:
+    def __init__(self, bot: StudyBot) -> None:
         self.bot = bot
         self._told: set[tuple[int, Place, str]] = set()
 
@@ -116,10 +113,10 @@ class FaultNotes:
             self._told = {key for key in self._told if key[:2] != (guild_id, place)}
 
 
-_notes: weakref.WeakKeyDictionary[StudyCircle, FaultNotes] = weakref.WeakKeyDictionary()
+_notes: weakref.WeakKeyDictionary[StudyBot, FaultNotes] = weakref.WeakKeyDictionary()
 
 
-def fault_notes(bot: StudyCircle) -> FaultNotes:
+def fault_notes(bot: StudyBot) -> FaultNotes:
     """The bot's :class:`FaultNotes` (one per bot, shared by every cog)."""
     notes = _notes.get(bot)
     if notes is None:

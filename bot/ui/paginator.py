@@ -10,30 +10,18 @@ member's paging never jumps a shared message away from the others.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 import discord
 
 from bot.errors import UserError
+from bot.types import Page, PageSource, study_bot
 from bot.ui.views import StudyItem
 
-if TYPE_CHECKING:
-    from bot.client import StudyCircle
+__all__ = ["Page", "PageButton", "PageSource", "clamp", "pager_view", "send_paged"]
 
 CUSTOM_ID_LIMIT = 100
 ARG_PATTERN = r"[^\n]*"
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    embed: discord.Embed
-    number: int  # zero-based, already clamped to the last page
-    total: int
-
-
-class PageSource(Protocol):
-    async def render(self, interaction: discord.Interaction, arg: str, number: int) -> Page: ...
 
 
 def _custom_id(key: str, number: int, owner: int, arg: str) -> str:
@@ -74,8 +62,7 @@ class PageButton(
         )
 
     async def act(self, interaction: discord.Interaction) -> None:
-        bot: StudyCircle = interaction.client  # type: ignore[assignment]
-        source = bot.page_sources.get(self.key)
+        source = study_bot(interaction).page_sources.get(self.key)
         if source is None:
             raise UserError("These pages are no longer available; run the command again.")
         page = await source.render(interaction, self.arg, self.number)
@@ -123,7 +110,7 @@ async def send_paged(
     ephemeral: bool = False,
 ) -> None:
     """Answer the interaction with page ``number`` of the source registered under ``key``."""
-    bot: StudyCircle = interaction.client  # type: ignore[assignment]
+    bot = study_bot(interaction)
     if not fits_custom_id(key, arg, interaction.user.id):
         raise UserError("That is too long to page through; please shorten it.")
     page = await bot.page_sources[key].render(interaction, arg, number)

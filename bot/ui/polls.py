@@ -23,7 +23,7 @@ import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -40,13 +40,12 @@ from bot.discussion.polls import (
 from bot.discussion.tally import TIE_CANDIDATE_ORDER, TIE_EARLIER_ROUNDS, TIE_FIRST_PREFERENCES
 from bot.errors import NotFound, UserError
 from bot.text import neutralise_mentions
+from bot.types import StudyBot, study_bot
 from bot.ui import limits
 from bot.ui.checks import require_organiser
 from bot.ui.faults import NotDelivered, fault_notes
+from bot.ui.schedule_change import apply_schedule
 from bot.ui.views import StudyItem
-
-if TYPE_CHECKING:
-    from bot.client import StudyCircle
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +86,8 @@ IRV_RULE = (
 )
 
 
-def _bot(interaction: discord.Interaction) -> StudyCircle:
-    return interaction.client  # type: ignore[return-value]
+def _bot(interaction: discord.Interaction) -> StudyBot:
+    return study_bot(interaction)
 
 
 def ordinal(number: int) -> str:
@@ -286,7 +285,7 @@ def chart_file(result: PollResult) -> tuple[str, discord.File]:
 
 
 async def results_message(
-    bot: StudyCircle, guild_id: int, poll_id: int, *, show_voters: bool = False
+    bot: StudyBot, guild_id: int, poll_id: int, *, show_voters: bool = False
 ) -> tuple[discord.Embed, discord.File]:
     """The ``/poll results`` reply: tally embed and bar chart (hidden results refuse)."""
     polls = bot.services.polls
@@ -732,13 +731,10 @@ class WeeklyButton(
         # server's zone (so it follows daylight saving like every session).
         zone = (await bot.guild_config.get(guild_id)).timezone
         local = slot.astimezone(ZoneInfo(zone))
-        sessions_cog = bot.get_cog("Sessions")
-        if sessions_cog is None:
-            raise UserError("Sessions are not available on this bot right now.")
         view = discord.ui.View(timeout=None)
         view.add_item(WeeklyButton(self.poll_id, done=True))
         # The same path as /session schedule, so old announcements and events are tidied too.
-        await sessions_cog.apply_schedule(  # type: ignore[attr-defined]
+        await apply_schedule(
             interaction,
             lambda: interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS),
             weekday=local.weekday(),
@@ -762,7 +758,7 @@ POLL_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
 # ---- closing ---------------------------------------------------------------------------------
 
 
-async def follow_up_view(bot: StudyCircle, outcome: CloseOutcome) -> discord.ui.View | None:
+async def follow_up_view(bot: StudyBot, outcome: CloseOutcome) -> discord.ui.View | None:
     """Organisers' one-click action under a result: assign the reading, or make the session."""
     poll, result = outcome.poll, outcome.result
     if len(result.winners) != 1:
@@ -782,7 +778,7 @@ async def follow_up_view(bot: StudyCircle, outcome: CloseOutcome) -> discord.ui.
     return view
 
 
-async def announce_close(bot: StudyCircle, outcome: CloseOutcome) -> bool:
+async def announce_close(bot: StudyBot, outcome: CloseOutcome) -> bool:
     """Show the result on the poll message (components disabled) and post it with a chart in
     the server's polls channel (or the poll's own channel). False if Discord refused the post
     (organisers are told, once per problem); a deleted poll message is simply skipped."""
@@ -833,7 +829,7 @@ async def announce_close(bot: StudyCircle, outcome: CloseOutcome) -> bool:
 
 
 async def close_from_timer(
-    bot: StudyCircle, guild_id: int, poll_id: int, *, retry: bool = False
+    bot: StudyBot, guild_id: int, poll_id: int, *, retry: bool = False
 ) -> None:
     """The ``poll.close`` timer: close at the deadline and announce once.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord.utils import format_dt
@@ -20,11 +20,9 @@ from bot.errors import UserError
 from bot.library.service import ReadingCard, SyllabusWeek
 from bot.scheduling import RsvpCounts, ScheduleInfo, SessionOccurrence, parse_token
 from bot.scheduling.sessions import OccurrenceLinks
+from bot.types import StudyBot, study_bot
 from bot.ui.limits import EMBED_DESCRIPTION, EMBED_FIELD_NAME, EMBED_FIELD_VALUE, truncate
 from bot.ui.views import StudyItem
-
-if TYPE_CHECKING:
-    from bot.client import StudyCircle
 
 log = logging.getLogger(__name__)
 
@@ -114,19 +112,19 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
 # -- looking things up -----------------------------------------------------------------------
 
 
-async def week_for(bot: StudyCircle, occ: SessionOccurrence) -> SyllabusWeek:
+async def week_for(bot: StudyBot, occ: SessionOccurrence) -> SyllabusWeek:
     """The syllabus week a session belongs to (week N starts on the date of session N)."""
     return await bot.services.library.current(occ.schedule.guild_id, occ.occurrence.local_date)
 
 
-async def sessions_channel_id(bot: StudyCircle, info: ScheduleInfo) -> int | None:
+async def sessions_channel_id(bot: StudyBot, info: ScheduleInfo) -> int | None:
     """The schedule's own channel, else the server's configured sessions channel."""
     if info.channel_id is not None:
         return info.channel_id
     return (await bot.guild_config.get(info.guild_id)).channels.get("sessions")
 
 
-async def tell_organisers(bot: StudyCircle, guild_id: int, text: str) -> bool:
+async def tell_organisers(bot: StudyBot, guild_id: int, text: str) -> bool:
     """Post a note in the server's log channel; False when there is none or it failed."""
     channel_id = (await bot.guild_config.get(guild_id)).channels.get("log")
     if channel_id is None:
@@ -141,7 +139,7 @@ async def tell_organisers(bot: StudyCircle, guild_id: int, text: str) -> bool:
 
 
 async def edit_announcement(
-    bot: StudyCircle,
+    bot: StudyBot,
     guild_id: int,
     schedule_id: int,
     key: datetime,
@@ -212,7 +210,7 @@ def withdrawn_embed(occ: SessionOccurrence, reason: str) -> discord.Embed:
 
 
 async def render_session(
-    bot: StudyCircle, occ: SessionOccurrence
+    bot: StudyBot, occ: SessionOccurrence
 ) -> tuple[discord.Embed, discord.ui.View]:
     week = await week_for(bot, occ)
     links = await bot.services.sessions.links(occ.schedule.guild_id, occ.schedule.id, occ.key)
@@ -264,7 +262,7 @@ def rsvp_view(occ: SessionOccurrence) -> discord.ui.View:
 async def answer_rsvp(interaction: discord.Interaction, status: str, token: str) -> None:
     """Record the answer, update the clicked card in place (and the announcement, if that is
     another message), then confirm privately."""
-    bot: StudyCircle = interaction.client  # type: ignore[assignment]
+    bot = study_bot(interaction)
     guild_id = interaction.guild_id
     if guild_id is None:
         raise UserError("RSVPs only work inside the server.")

@@ -11,7 +11,7 @@ from icalendar import Calendar
 from bot.client import StudyCircle
 from bot.discord_double import DiscordDouble
 from bot.scheduling.clock import FakeClock
-from cogs.sessions import EVENT_PERMISSION_NOTE
+from bot.ui.session_events import EVENT_PERMISSION_NOTE
 from tests.cogs.sessions_support import (
     FIRST,
     THURSDAYS,

@@ -1,0 +1,134 @@
+"""Changing the weekly schedule and bringing Discord in step with it.
+
+``/session schedule``, ``skip``, ``move``, ``cancel`` and the time poll's "Make this the weekly
+session" button all go through here, so every path withdraws the announcements of sessions
+that no longer happen and re-syncs the Discord events the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.scheduling import ScheduleInfo, SessionOccurrence
+from bot.scheduling.parsing import format_duration
+from bot.types import StudyBot, guild_id_of, study_bot
+from bot.ui.faults import fault_notes
+from bot.ui.session_events import EVENT_HORIZON, EVENT_PERMISSION_NOTE
+from bot.ui.sessions import (
+    edit_announcement,
+    long_date,
+    sessions_channel_id,
+    when_text,
+    withdrawn_embed,
+)
+
+
+async def apply_schedule(
+    interaction: discord.Interaction,
+    acknowledge: Callable[[], Awaitable[Any]],
+    **schedule: Any,
+) -> None:
+    """Replace the weekly schedule and bring Discord in step: announcements of sessions
+    that no longer happen are withdrawn, the events re-synced, the change confirmed.
+
+    ``acknowledge`` answers the interaction once the input is known to be valid (bad input
+    raises before it, so the member gets a private error).
+    """
+    bot = study_bot(interaction)
+    guild_id = guild_id_of(interaction)
+    sessions = bot.services.sessions
+    before = await upcoming_sessions(bot, guild_id)
+    if schedule.get("channel_id") is None and await _needs_default_channel(bot, guild_id):
+        schedule["channel_id"] = interaction.channel_id  # nowhere configured: post here
+    info = await sessions.schedule(guild_id, created_by=interaction.user.id, **schedule)
+    await acknowledge()
+    await withdraw_upcoming(bot, before, "The schedule changed: see `/session list`.")
+    upcoming = await sessions.next(guild_id)
+    await confirm(interaction, await schedule_text(bot, info, upcoming))
+
+
+async def confirm(interaction: discord.Interaction, text: str) -> None:
+    """After a deferral: bring the Discord events in step, then answer (and warn privately
+    if Discord refused the events)."""
+    bot = study_bot(interaction)
+    permitted = await bot.session_events.sync(guild_id_of(interaction))
+    await interaction.followup.send(text)
+    if not permitted:
+        await interaction.followup.send(EVENT_PERMISSION_NOTE, ephemeral=True)
+
+
+async def upcoming_sessions(bot: StudyBot, guild_id: int) -> list[SessionOccurrence]:
+    """The sessions that have Discord events and announcements to tidy after a change."""
+    return await bot.services.sessions.list(guild_id, EVENT_HORIZON + 1)
+
+
+async def withdraw_upcoming(
+    bot: StudyBot, occurrences: list[SessionOccurrence], reason: str
+) -> None:
+    """Withdraw those of ``occurrences`` that have not started yet."""
+    now = bot.clock()
+    for occ in occurrences:
+        if occ.start > now:
+            await withdraw(bot, occ, reason)
+
+
+async def withdraw(bot: StudyBot, occ: SessionOccurrence, reason: str) -> None:
+    """A session will not happen: delete its event and strike out its announcement."""
+    await bot.session_events.withdraw(occ)
+    guild_id = occ.schedule.guild_id
+    links = await bot.services.sessions.links(guild_id, occ.schedule.id, occ.key)
+    error = await edit_announcement(
+        bot,
+        guild_id,
+        occ.schedule.id,
+        occ.key,
+        links,
+        embed=withdrawn_embed(occ, reason),
+        view=None,
+    )
+    if error is not None and links.announcement_channel_id is not None:
+        # Members would still see live RSVP buttons for a session that is not happening.
+        await fault_notes(bot).report(
+            guild_id,
+            links.announcement_channel_id,
+            error,
+            f"I could not mark the announcement of the session on "
+            f"{long_date(occ.local_start)} in <#{links.announcement_channel_id}> as "
+            "withdrawn; please delete it",
+        )
+
+
+async def _needs_default_channel(bot: StudyBot, guild_id: int) -> bool:
+    if (await bot.guild_config.get(guild_id)).channels.get("sessions") is not None:
+        return False
+    previous = await bot.services.sessions.current(guild_id)
+    return previous is None or previous.channel_id is None
+
+
+async def schedule_text(
+    bot: StudyBot, info: ScheduleInfo, upcoming: SessionOccurrence | None
+) -> str:
+    """The confirmation of a new schedule: when, where, and what goes out before each."""
+    channel_id = await sessions_channel_id(bot, info)
+    lines = [
+        f"📅 **Weekly sessions**: {info.describe()}, {format_duration(info.duration)} each"
+        + (f", in <#{channel_id}>." if channel_id else ".")
+    ]
+    if info.starts or info.ends:
+        lines.append(
+            "Dates: "
+            + (f"from {info.starts} " if info.starts else "")
+            + (f"until {info.ends}" if info.ends else "with no end")
+        )
+    if upcoming is not None:
+        lines.append(f"Next session: {when_text(upcoming.start)}.")
+    config = await bot.services.sessions.reminder_settings(info.guild_id)
+    offsets = ", ".join(format_duration(o) for o in config.offsets) or "none"
+    lines.append(
+        f"Announcements go out {format_duration(info.announce_before)} before each session "
+        f"with RSVP buttons; reminders {offsets} before (`/remind settings`)."
+    )
+    return "\n".join(lines)
