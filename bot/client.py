@@ -163,9 +163,10 @@ class StudyCircle(StudyBot):
 
     def owns_guild(self, guild_id: int) -> bool:
         """Whether this process's shards serve the guild (timers of other shards are not ours)."""
-        if self.shard_count is None or self.shard_ids is None:
+        count: int | None = self.shard_count  # None until connected when auto-sharded
+        if count is None or self.shard_ids is None:
             return True
-        return (guild_id >> 22) % self.shard_count in self.shard_ids
+        return (guild_id >> 22) % count in self.shard_ids
 
     @property
     def uptime_seconds(self) -> float:

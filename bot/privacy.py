@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Delete, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import affected_rows
 from bot.db.models.discussion import Poll, PollBallot
 from bot.db.models.library import LibraryProgress
 from bot.db.models.scheduling import ReminderOptIn, SessionAttendance, SessionRsvp, Timer
@@ -20,6 +21,8 @@ from bot.discussion.polls import PollService
 from bot.discussion.prompts import PromptService
 from bot.scheduling.reminders import PERSONAL_REMINDER
 from bot.scheduling.timers import PENDING, TimerService
+
+MemberRow = PollBallot | SessionRsvp | SessionAttendance | LibraryProgress | ReminderOptIn
 
 
 @dataclass(frozen=True)
@@ -64,17 +67,15 @@ class PrivacyService:
         anonymous_votes = await self._retract_anonymous_ballots(guild_id, user_id)
         reminders = await self._erase_personal_reminders(guild_id, user_id)
         async with self._sessions.begin() as session:
-            votes = await _delete(session, PollBallot, guild_id, PollBallot.user_id == user_id)
-            rsvps = await _delete(session, SessionRsvp, guild_id, SessionRsvp.user_id == user_id)
-            attendance = await _delete(
-                session, SessionAttendance, guild_id, SessionAttendance.user_id == user_id
-            )
-            progress = await _delete(
-                session, LibraryProgress, guild_id, LibraryProgress.user_id == user_id
-            )
-            opt_in = await _delete(
-                session, ReminderOptIn, guild_id, ReminderOptIn.user_id == user_id
-            )
+            # Every table below has guild_id and user_id columns: one member's rows, one server.
+            def mine(model: type[MemberRow]) -> Delete:
+                return delete(model).where(model.guild_id == guild_id, model.user_id == user_id)
+
+            votes = affected_rows(await session.execute(mine(PollBallot)))
+            rsvps = affected_rows(await session.execute(mine(SessionRsvp)))
+            attendance = affected_rows(await session.execute(mine(SessionAttendance)))
+            progress = affected_rows(await session.execute(mine(LibraryProgress)))
+            opt_in = affected_rows(await session.execute(mine(ReminderOptIn)))
             unlinked = await session.execute(
                 update(Poll)
                 .where(Poll.guild_id == guild_id, Poll.creator_id == user_id)
@@ -89,7 +90,7 @@ class PrivacyService:
             reminder_opt_in=opt_in,
             personal_reminders=reminders,
             prompts_anonymised=prompts,
-            polls_unlinked=int(unlinked.rowcount or 0),  # type: ignore[attr-defined]
+            polls_unlinked=affected_rows(unlinked),
         )
 
     async def _retract_anonymous_ballots(self, guild_id: int, user_id: int) -> int:
@@ -135,10 +136,3 @@ class PrivacyService:
                 .values(payload={}, owner_id=None)
             )
         return len(pending)
-
-
-async def _delete(session: AsyncSession, model: type, guild_id: int, condition: object) -> int:
-    result = await session.execute(
-        delete(model).where(model.guild_id == guild_id, condition)  # type: ignore[attr-defined]
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -46,7 +46,7 @@ async def run(settings: Settings, token: str) -> None:
     async with open_bot(settings) as bot:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, lambda s=sig: _stop(bot, s))
+            loop.add_signal_handler(sig, _stop, bot, sig)
         await bot.start(token)
 
 

@@ -1,5 +1,5 @@
 """Database access: models, engine, migrations."""
 
-from bot.db.engine import create_engine, create_session_factory
+from bot.db.engine import affected_rows, create_engine, create_session_factory
 
-__all__ = ["create_engine", "create_session_factory"]
+__all__ = ["affected_rows", "create_engine", "create_session_factory"]

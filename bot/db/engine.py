@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -50,3 +50,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched.
+
+    ``AsyncSession.execute`` is typed as returning a plain ``Result``; for DML it is a
+    ``CursorResult``, which carries the count.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError("affected_rows() needs the result of an UPDATE or DELETE")
+    return int(result.rowcount or 0)

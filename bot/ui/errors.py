@@ -25,7 +25,7 @@ def _user_message(error: BaseException) -> str | None:
     """The friendly text for an expected error, or ``None`` for a bug."""
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         original = error.__cause__ if isinstance(error, app_commands.TransformerError) else None
-        error = original or getattr(error, "original", error)
+        error = original or getattr(error, "original", None) or error
     if isinstance(error, UserError):
         return error.message
     if isinstance(error, NotOrganiser):

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from discord import app_commands
 
-Command = app_commands.Command | app_commands.Group
+Command = app_commands.Command[Any, ..., Any]
+TreeEntry = Command | app_commands.Group | app_commands.ContextMenu
 
 
-def walk_commands(commands: Iterable[Command]) -> list[app_commands.Command]:
-    """Every leaf command (subcommands of groups included), sorted by qualified name."""
-    leaves: list[app_commands.Command] = []
+def walk_commands(commands: Iterable[TreeEntry]) -> list[Command]:
+    """Every slash command (subcommands of groups included), sorted by qualified name.
+
+    Context-menu commands have no slash usage and are left out.
+    """
+    leaves: list[Command] = []
     for command in commands:
         if isinstance(command, app_commands.Group):
             leaves.extend(walk_commands(command.commands))
-        else:
+        elif isinstance(command, app_commands.Command):
             leaves.append(command)
     return sorted(leaves, key=lambda c: c.qualified_name)
 
@@ -41,7 +46,7 @@ def command_detail(command: app_commands.Command) -> str:
     return "\n".join(lines)
 
 
-def overview_by_group(commands: Iterable[Command]) -> dict[str, list[str]]:
+def overview_by_group(commands: Iterable[TreeEntry]) -> dict[str, list[str]]:
     """Lines per top-level command or group, for the overview embed."""
     groups: dict[str, list[str]] = {}
     for command in walk_commands(commands):

@@ -14,13 +14,16 @@ class StudyView(discord.ui.View):
     """A view whose callback errors are reported like command errors."""
 
     async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
     ) -> None:
         await report_error(interaction, error)
 
 
 class StudyModal(discord.ui.Modal):
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    # discord.py's own Modal.on_error drops BaseView's ``item`` argument; mypy blames us for it.
+    async def on_error(  # type: ignore[override]
+        self, interaction: discord.Interaction, error: Exception, /
+    ) -> None:
         await report_error(interaction, error)
 
 
