@@ -32,9 +32,9 @@ from sqlalchemy import select
 
 from bot.db import create_engine, create_session_factory, migrate
 from bot.db.models.scheduling import Timer
-from bot.discord_double import DiscordDouble
 from bot.scheduling import ReminderService, TimerService
 from bot.scheduling.reminders import PERSONAL_REMINDER
+from discord_double import DiscordDouble
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMBERS = 40

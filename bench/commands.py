@@ -26,9 +26,9 @@ import discord
 from discord.webhook.async_ import async_context
 from pydantic import SecretStr
 
-from bot.discord_double.testing import connected_bot, running_double
 from bot.runtime import open_bot
 from bot.settings import Settings
+from discord_double.testing import connected_bot, running_double
 
 COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("ping", {}),

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.discord_double import DiscordDouble
+from discord_double import DiscordDouble
 
 ROOT = Path(__file__).resolve().parents[1]
 

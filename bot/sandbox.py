@@ -10,11 +10,11 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot.client import StudyCircle
-from bot.discord_double.interactions import InteractionReply
-from bot.discord_double.sandbox import run_sandbox
-from bot.discord_double.testing import running_bot
 from bot.runtime import open_bot
 from bot.settings import Settings
+from discord_double.interactions import InteractionReply
+from discord_double.sandbox import run_sandbox
+from discord_double.testing import running_bot
 
 APOLOGY_MARKER = "something went wrong on my side"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.discord_double import DiscordDouble, iter_components
-from bot.discord_double.interactions import InteractionReply
-from bot.discord_double.state import FakeGuild, FakeUser
+from discord_double import DiscordDouble, iter_components
+from discord_double.interactions import InteractionReply
+from discord_double.state import FakeGuild, FakeUser
 from tests.e2e.fixtures import Server
 
 NEXT = "Next ▶"

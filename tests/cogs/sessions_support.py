@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble, iter_components
-from bot.discord_double.server import RecordedRequest
-from bot.discord_double.state import FakeChannel
 from bot.scheduling.clock import FakeClock
+from discord_double import DiscordDouble, iter_components
+from discord_double.server import RecordedRequest
+from discord_double.state import FakeChannel
 from tests.e2e.fixtures import Server
 
 # The cog tests' `clock` starts here (tests/cogs/conftest.py): a Monday at noon, so the syllabus

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.discord_double import DiscordDouble
+from discord_double import DiscordDouble
 
 
 def message_bodies(double: DiscordDouble, since: int = 0) -> list[dict[str, Any]]:

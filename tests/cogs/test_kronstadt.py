@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
+from discord_double import DiscordDouble
 from tests.cogs.library_support import (
     NEXT,
     PREVIOUS,

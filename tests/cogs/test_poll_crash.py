@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from bot.db.models.scheduling import Timer
-from bot.discord_double import DiscordDouble
 from bot.scheduling.clock import FakeClock
 from bot.services import POLL_CLOSE
+from discord_double import DiscordDouble
 from tests.cogs.sessions_support import START
 from tests.cogs.test_polls import announcements, create, poll_id
 from tests.e2e.fixtures import BotRunner, Server

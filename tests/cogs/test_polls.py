@@ -15,13 +15,13 @@ from sqlalchemy import select as sql_select
 
 from bot.client import StudyCircle
 from bot.db.models.scheduling import Timer
-from bot.discord_double import DiscordDouble, find_button, iter_components
-from bot.discord_double.interactions import CommandError, InteractionReply
-from bot.discord_double.state import FakeUser
 from bot.errors import UserError
 from bot.scheduling.clock import FakeClock
 from bot.scheduling.timers import CANCELLED
 from bot.services import POLL_CLOSE, poll_close_key
+from discord_double import DiscordDouble, find_button, iter_components
+from discord_double.interactions import CommandError, InteractionReply
+from discord_double.state import FakeUser
 from tests.cogs.support import assert_mentions_inert
 from tests.e2e.fixtures import BotRunner, Server
 

@@ -8,7 +8,7 @@ from bot.client import StudyCircle
 from bot.db.models.discussion import PollBallot, Prompt
 from bot.db.models.library import LibraryProgress
 from bot.db.models.scheduling import ReminderOptIn, SessionRsvp
-from bot.discord_double import DiscordDouble
+from discord_double import DiscordDouble
 from tests.e2e.fixtures import Server
 
 

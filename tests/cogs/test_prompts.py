@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble, iter_components
-from bot.discord_double.interactions import InteractionReply
-from bot.discord_double.state import FakeUser
 from bot.scheduling.clock import FakeClock
+from discord_double import DiscordDouble, iter_components
+from discord_double.interactions import InteractionReply
+from discord_double.state import FakeUser
 from tests.cogs.sessions_support import START
 from tests.cogs.support import assert_mentions_inert
 from tests.e2e.fixtures import BotRunner, Server

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
 from bot.library.service import READING_LIMITS
 from bot.scheduling.clock import FakeClock
+from discord_double import DiscordDouble
 from tests.cogs.library_support import (
     NEXT,
     PREVIOUS,

@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.db.models.scheduling import Timer
-from bot.discord_double import DiscordDouble
 from bot.scheduling.clock import FakeClock
 from bot.scheduling.reminders import PERSONAL_REMINDER
 from bot.scheduling.timers import DONE, LATE, PENDING, RUNNING
+from discord_double import DiscordDouble
 from tests.cogs.sessions_support import START, advance_to
 from tests.e2e.fixtures import BotRunner, Server
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
 from bot.scheduling.clock import FakeClock
 from bot.scheduling.reminders import MAX_PENDING_PER_MEMBER
+from discord_double import DiscordDouble
 from tests.cogs.sessions_support import (
     START,
     advance_to,

@@ -9,9 +9,9 @@ import pytest
 from icalendar import Calendar
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
 from bot.scheduling.clock import FakeClock
 from bot.ui.session_events import EVENT_PERMISSION_NOTE
+from discord_double import DiscordDouble
 from tests.cogs.sessions_support import (
     FIRST,
     THURSDAYS,

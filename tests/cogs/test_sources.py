@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
 from bot.library.service import EXCERPT_LIMITS
 from cogs.sources import page_query
+from discord_double import DiscordDouble
 from tests.cogs.library_support import (
     NEXT,
     all_pages,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
 from bot.ui.library import partial_date
+from discord_double import DiscordDouble
 from tests.cogs.library_support import (
     NEXT,
     all_pages,

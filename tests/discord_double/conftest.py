@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import discord
 import pytest
 
-from bot.discord_double import DiscordDouble, FakeGuild, FakeUser
-from bot.discord_double.testing import connected_bot, running_double
+from discord_double import DiscordDouble, FakeGuild, FakeUser
+from discord_double.testing import connected_bot, running_double
 
 from .example_bot import ExampleBot
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.discord_double import (
+from discord_double import (
     CommandError,
     DiscordDouble,
     FakeGuild,
@@ -17,8 +17,8 @@ from bot.discord_double import (
     find_button,
     render,
 )
-from bot.discord_double.testing import assert_no_validation_errors, connected_bot
-from bot.discord_double.validation import SpecValidator
+from discord_double.testing import assert_no_validation_errors, connected_bot
+from discord_double.validation import SpecValidator
 
 from .conftest import Setup
 from .example_bot import ExampleBot

@@ -4,9 +4,9 @@ import io
 
 import pytest
 
-from bot.discord_double import CommandError
-from bot.discord_double.sandbox import parse_command_line, run_sandbox
-from bot.discord_double.testing import bot_starter
+from discord_double import CommandError
+from discord_double.sandbox import parse_command_line, run_sandbox
+from discord_double.testing import bot_starter
 
 from .example_bot import ExampleBot
 

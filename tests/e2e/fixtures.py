@@ -18,12 +18,12 @@ from sqlalchemy import text
 
 from bot.client import StudyCircle
 from bot.db import create_engine
-from bot.discord_double import DiscordDouble
-from bot.discord_double.state import FakeGuild, FakeUser
-from bot.discord_double.testing import assert_no_validation_errors, connected_bot, running_double
 from bot.runtime import open_bot
 from bot.scheduling.clock import Clock, Sleeper, real_sleep_until, utc_now
 from bot.settings import Settings
+from discord_double import DiscordDouble
+from discord_double.state import FakeGuild, FakeUser
+from discord_double.testing import assert_no_validation_errors, connected_bot, running_double
 from tests.conftest import database_url
 
 BotRunner = Callable[..., AbstractAsyncContextManager[StudyCircle]]

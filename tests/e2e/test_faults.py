@@ -19,14 +19,14 @@ from sqlalchemy import select
 
 from bot.client import StudyCircle
 from bot.db.models.scheduling import Timer
-from bot.discord_double import DiscordDouble
-from bot.discord_double.interactions import InteractionReply
-from bot.discord_double.server import RecordedRequest
 from bot.scheduling import PERSONAL_REMINDER, SESSION_ANNOUNCE, SESSION_REMINDER, SESSION_START
 from bot.scheduling.clock import FakeClock
 from bot.scheduling.timers import DONE, FAILED
 from bot.services import POLL_CLOSE
 from cogs.sessions import EVENT_PERMISSION_NOTE
+from discord_double import DiscordDouble
+from discord_double.interactions import InteractionReply
+from discord_double.server import RecordedRequest
 from tests.cogs.sessions_support import (
     ANNOUNCE,
     DAY_BEFORE,

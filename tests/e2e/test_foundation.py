@@ -6,7 +6,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
+from discord_double import DiscordDouble
 from tests.e2e.fixtures import Server
 
 
@@ -130,8 +130,8 @@ async def test_second_server_cannot_see_first_servers_settings(
 async def test_a_broken_cog_is_logged_and_the_rest_load(
     double: DiscordDouble, settings, server: Server, broken: str
 ) -> None:
-    from bot.discord_double.testing import connected_bot
     from bot.runtime import open_bot
+    from discord_double.testing import connected_bot
 
     async with (
         open_bot(settings, extensions=[broken, "cogs.general"]) as bot,

@@ -1,8 +1,8 @@
 """/help is generated from the command tree: every command documents itself with an example."""
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
 from bot.ui.help import walk_commands
+from discord_double import DiscordDouble
 from tests.e2e.fixtures import Server
 
 

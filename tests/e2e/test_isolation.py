@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
-from bot.discord_double.interactions import InteractionReply
+from discord_double import DiscordDouble
+from discord_double.interactions import InteractionReply
 from tests.e2e.fixtures import Server
 
 SECRET = "zanzibar"  # appears nowhere in the content pack; server B searches for it

@@ -13,9 +13,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.discord_double import DiscordDouble
-from bot.discord_double.server import RecordedRequest
 from bot.scheduling.clock import FakeClock
+from discord_double import DiscordDouble
+from discord_double.server import RecordedRequest
 from tests.e2e.fixtures import BotRunner, Server
 
 START = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)

@@ -12,10 +12,10 @@ from typing import Any
 from discord import app_commands
 
 from bot.client import StudyCircle
-from bot.discord_double import DiscordDouble
-from bot.discord_double.interactions import OptionType
-from bot.discord_double.state import FakeGuild
 from bot.ui.help import walk_commands
+from discord_double import DiscordDouble
+from discord_double.interactions import OptionType
+from discord_double.state import FakeGuild
 from tests.e2e.fixtures import Server
 
 

@@ -9,8 +9,8 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.discord_double import DiscordDouble
 from bot.settings import PROJECT_ROOT
+from discord_double import DiscordDouble
 from tests.conftest import database_url
 from tests.e2e.fixtures import reset_database
 

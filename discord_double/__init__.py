@@ -1,6 +1,6 @@
 """A loopback Discord (gateway + REST API v10) for tests and the sandbox.
 
-See :mod:`bot.discord_double.double` for the model and :mod:`bot.discord_double.testing` for
+See :mod:`discord_double.double` for the model and :mod:`discord_double.testing` for
 the pytest helpers. To point an unmodified discord.py at it::
 
     discord.http.Route.BASE = double.api_base

@@ -1,7 +1,8 @@
 """Check REST requests against Discord's own OpenAPI description.
 
-The description lives outside the repository (``../shared/discord-api-spec/openapi.json`` or the
-``DISCORD_API_SPEC`` environment variable) and is never copied in. It is OpenAPI 3.1, whose schemas
+The description ships with this package (``spec/openapi.json``, Discord's file unchanged, with its
+MIT licence; ``spec/README.md`` names the upstream commit); ``DISCORD_API_SPEC`` points at another
+copy. It is OpenAPI 3.1, whose schemas
 are JSON Schema 2020-12, so ``jsonschema`` validates request bodies directly once ``$ref``s into
 ``#/components/schemas`` resolve through a ``referencing`` registry.
 
@@ -50,13 +51,13 @@ class SpecNotFoundError(FileNotFoundError):
     """The OpenAPI description is not where it was expected."""
 
 
+BUNDLED_SPEC = Path(__file__).resolve().parent / "spec" / "openapi.json"
+
+
 def default_spec_path() -> Path:
-    """``$DISCORD_API_SPEC``, else ``<repo>/../shared/discord-api-spec/openapi.json``."""
+    """``$DISCORD_API_SPEC``, else the copy shipped with this package."""
     configured = os.environ.get("DISCORD_API_SPEC")
-    if configured:
-        return Path(configured)
-    repo = Path(__file__).resolve().parents[2]  # <repo>/bot/discord_double/validation.py
-    return repo.parent / "shared" / "discord-api-spec" / "openapi.json"
+    return Path(configured) if configured else BUNDLED_SPEC
 
 
 def _escape_pointer(token: str) -> str:

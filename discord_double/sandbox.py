@@ -20,7 +20,7 @@ settings). It returns one of:
 
 The sandbox then waits for the double's readiness (bot identified, guilds delivered, commands
 synced) and, when the result is a ``discord.Client``, for its ``wait_until_ready()``.
-``bot.discord_double.testing.bot_starter(make_bot)`` builds such a callback from a bot factory.
+``discord_double.testing.bot_starter(make_bot)`` builds such a callback from a bot factory.
 
 Command lines
 -------------
@@ -143,7 +143,7 @@ class _ErrorLogWatch(logging.Handler):
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not record.name.startswith(__package__ or "bot.discord_double"):
+        if not record.name.startswith(__package__ or "discord_double"):
             self.records.append(record)  # the double's own complaints are reported separately
 
 
