@@ -35,9 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     down = db_sub.add_parser("downgrade", help="go back to a revision (e.g. -1)")
     down.add_argument("revision")
     db_sub.add_parser("current", help="print the current schema revision")
-    backup = db_sub.add_parser("backup", help="consistent copy of a live SQLite database")
+    backup = db_sub.add_parser(
+        "backup", help="consistent copy of the live database (SQLite backup API, or pg_dump)"
+    )
     backup.add_argument("path", type=Path)
-    restore = db_sub.add_parser("restore", help="replace the SQLite database with a backup")
+    backup.add_argument("--force", action="store_true", help="overwrite an existing file")
+    restore = db_sub.add_parser(
+        "restore", help="replace the database with a backup (stop the bot first)"
+    )
     restore.add_argument("path", type=Path)
 
     content = sub.add_parser("content", help="content pack tools")
@@ -49,28 +54,47 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings_problems(error: ValidationError) -> str:
+    """One line per bad setting, named as in the environment (DATABASE_URL, not database_url)."""
+    lines = []
+    for problem in error.errors():
+        name = "_".join(str(part) for part in problem["loc"]).upper() or "settings"
+        lines.append(f"error: {name}: {problem['msg'].removeprefix('Value error, ')}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"error: invalid settings:\n{error}", file=sys.stderr)
+        print(_settings_problems(error), file=sys.stderr)
         return 2
     command = args.command or "run"
     quiet_sandbox = command == "sandbox" and "LOG_LEVEL" not in os.environ
-    setup_logging("WARNING" if quiet_sandbox else settings.log_level)
+    setup_logging("WARNING" if quiet_sandbox else settings.log_level, settings.log_format)
+    from bot.db.migrate import SchemaTooNew
+    from bot.db.problems import DatabaseProblem
+    from bot.library.loader import ContentError, print_problems
+
+    try:
+        return _dispatch(command, args, settings)
+    except (DatabaseProblem, SchemaTooNew) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ContentError as error:
+        print_problems(settings.content_dir, error)
+        return 2
+
+
+def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int:
     if command == "run":
         if settings.discord_token is None or not settings.discord_token.get_secret_value():
             print(NO_TOKEN, file=sys.stderr)
             return 2
         from bot import runtime
-        from bot.library.loader import ContentError
 
-        try:
-            asyncio.run(runtime.run(settings, settings.discord_token.get_secret_value()))
-        except ContentError as error:
-            print(f"error: the content pack is invalid:\n{error}", file=sys.stderr)
-            return 2
+        asyncio.run(runtime.run(settings, settings.discord_token.get_secret_value()))
         return 0
     if command == "sandbox":
         from bot import sandbox
@@ -79,25 +103,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "db":
         from bot.db import cli as db_cli
 
-        return asyncio.run(db_cli.main(settings, args))
+        return db_cli.main(settings, args)
     if command == "content":
         from bot.library.loader import check_command
 
         return check_command(args.directory or settings.content_dir)
     if command == "health":
-        from bot.db import create_engine
-        from bot.health import check_health
+        from bot.health import probe
 
-        async def probe() -> int:
-            engine = create_engine(settings.database_url)
-            try:
-                report = await check_health(engine, settings.health_file)
-            finally:
-                await engine.dispose()
-            print(("healthy: " if report.healthy else "unhealthy: ") + report.detail)
-            return 0 if report.healthy else 1
-
-        return asyncio.run(probe())
+        report = probe(settings)
+        print(("healthy: " if report.healthy else "unhealthy: ") + report.detail)
+        return 0 if report.healthy else 1
     raise AssertionError(f"unhandled command {command}")
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import logging
 import pkgutil
 import time
+from types import SimpleNamespace
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
+from discord import app_commands
 from discord.ext import commands, tasks
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -17,14 +20,17 @@ from bot import __version__
 from bot.config import GuildConfigService
 from bot.health import HEARTBEAT_EVERY, write_heartbeat
 from bot.library.loader import ContentPack
+from bot.metrics import Metrics
 from bot.scheduling import TimerDispatcher, TimerRecord, TimerService
 from bot.scheduling.clock import Clock, Sleeper, real_sleep_until, utc_now
 from bot.services import build_services
 from bot.settings import Settings
 from bot.types import StudyBot
+from bot.ui import observe
 from bot.ui.errors import CommandTree
 from bot.ui.paginator import PageButton, PageSource
 from bot.ui.session_events import SessionEvents
+from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,22 @@ def extension_names() -> list[str]:
         for module in pkgutil.iter_modules(cogs.__path__)
         if not module.name.startswith("_")
     )
+
+
+def rest_trace(metrics: Metrics) -> aiohttp.TraceConfig:
+    """Counts every response discord.py gets from Discord's REST API, 429s included (discord.py
+    retries those itself, so they never reach the bot as errors)."""
+    trace = aiohttp.TraceConfig()
+
+    async def on_request_end(
+        _session: aiohttp.ClientSession,
+        _context: SimpleNamespace,
+        params: aiohttp.TraceRequestEndParams,
+    ) -> None:
+        metrics.rest_responses.labels(params.method, str(params.response.status)).inc()
+
+    trace.on_request_end.append(on_request_end)
+    return trace
 
 
 def point_discord_py_at(settings: Settings) -> None:
@@ -67,8 +89,10 @@ class StudyCircle(StudyBot):
         if settings.shard_count is not None:
             shard_options["shard_count"] = settings.shard_count
             shard_options["shard_ids"] = settings.shard_ids
+        metrics = Metrics()
         super().__init__(
             command_prefix=commands.when_mentioned,
+            http_trace=rest_trace(metrics),
             help_command=None,
             intents=discord.Intents.default(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -80,6 +104,8 @@ class StudyCircle(StudyBot):
             **options,
         )
         self.settings = settings
+        self.metrics = metrics
+        self.web: WebServer | None = None
         self.engine = engine
         self.session_factory = session_factory
         self.clock = clock
@@ -115,6 +141,9 @@ class StudyCircle(StudyBot):
                 self.failed_extensions[name] = error
                 log.exception("could not load extension %s", name)
         await self.sync_commands()
+        if self.settings.http_port is not None:
+            self.web = WebServer(self, self.settings.http_host, self.settings.http_port)
+            await self.web.start()
         await self.services.library.start()
         await self.dispatcher.start()
         # After downtime, move every server's session timers on to the coming occurrences.
@@ -124,7 +153,16 @@ class StudyCircle(StudyBot):
     async def close(self) -> None:
         self.heartbeat.cancel()
         await self.dispatcher.stop()
+        if self.web is not None:
+            await self.web.stop()
         await super().close()
+
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction,
+        _command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        observe.finish(interaction, observe.OK)
 
     async def report_missed_timers(self, missed: list[TimerRecord]) -> None:
         """Tell each server's organisers (in the log channel) what was missed during downtime."""
@@ -149,7 +187,7 @@ class StudyCircle(StudyBot):
     @tasks.loop(seconds=HEARTBEAT_EVERY.total_seconds())
     async def heartbeat(self) -> None:
         if self.is_ready():
-            write_heartbeat(self.settings.health_file, self.latency, self.clock())
+            write_heartbeat(self.settings.heartbeat_path, self.latency, self.clock())
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.discord_dev_guild_id
@@ -174,4 +212,4 @@ class StudyCircle(StudyBot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
-        write_heartbeat(self.settings.health_file, self.latency, self.clock())
+        write_heartbeat(self.settings.heartbeat_path, self.latency, self.clock())

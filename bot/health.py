@@ -1,15 +1,27 @@
-"""Liveness: the running bot writes a heartbeat file; ``python -m bot health`` checks it."""
+"""Health for ``python -m bot health``.
+
+With ``HTTP_PORT`` set, the bot's own web server answers ``/readyz`` (see :mod:`bot.web`) and
+the probe asks it. Without it, the running bot writes a heartbeat file and the probe reads it
+and checks that the database answers. The probe never creates a database: a SQLite file that
+does not exist is reported, not made.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.settings import Settings
 
 HEARTBEAT_EVERY = timedelta(seconds=30)
 STALE_AFTER = timedelta(seconds=90)
@@ -55,3 +67,39 @@ async def check_health(engine: AsyncEngine, heartbeat_path: Path) -> HealthRepor
         database_ok, db_detail = False, f"database unreachable: {error}"
     gateway_ok, gw_detail = gateway_status(heartbeat_path, datetime.now(UTC))
     return HealthReport(database_ok, gateway_ok, f"{db_detail}; {gw_detail}")
+
+
+def _ask_readyz(port: int) -> HealthReport:
+    url = f"http://127.0.0.1:{port}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            body = response.read().decode("utf-8", "replace").strip()
+            return HealthReport(True, True, body or "ready")
+    except urllib.error.HTTPError as error:
+        body = error.read().decode("utf-8", "replace").strip()
+        return HealthReport(False, False, body or f"{url} answered {error.code}")
+    except OSError as error:
+        return HealthReport(False, False, f"no answer from {url}: {error}")
+
+
+def probe(settings: Settings) -> HealthReport:
+    """The health of the bot configured by ``settings``, as ``python -m bot health`` reports it."""
+    if settings.http_port:
+        return _ask_readyz(settings.http_port)
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return HealthReport(False, False, f"no database at {url.database}")
+    return asyncio.run(_probe_database(settings))
+
+
+async def _probe_database(settings: Settings) -> HealthReport:
+    from bot.db.problems import DatabaseProblem, open_engine
+
+    try:
+        engine = open_engine(settings.database_url)
+    except DatabaseProblem as problem:
+        return HealthReport(False, False, str(problem))
+    try:
+        return await check_health(engine, settings.heartbeat_path)
+    finally:
+        await engine.dispose()

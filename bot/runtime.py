@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from bot.client import StudyCircle
-from bot.db import create_engine, create_session_factory, migrate
+from bot.db import create_session_factory, migrate
+from bot.db.problems import ensure_reachable, open_engine
 from bot.library.loader import load_pack
 from bot.scheduling.clock import Clock, utc_now
 from bot.settings import Settings
@@ -22,10 +23,16 @@ log = logging.getLogger(__name__)
 async def open_bot(
     settings: Settings, *, clock: Clock = utc_now, **options: Any
 ) -> AsyncIterator[StudyCircle]:
-    """Load the content pack, migrate the database, build the bot; close both cleanly on exit."""
+    """Load the content pack, migrate the database, build the bot; close both cleanly on exit.
+
+    A broken pack raises :class:`~bot.library.loader.ContentError`, an unusable database
+    :class:`~bot.db.problems.DatabaseProblem`, a database from a newer release
+    :class:`~bot.db.migrate.SchemaTooNew`: the command line turns each into one clear report.
+    """
     content = load_pack(settings.content_dir)
-    engine = create_engine(settings.database_url)
+    engine = open_engine(settings.database_url)
     try:
+        await ensure_reachable(engine)
         await migrate.upgrade_if_needed(engine)
         bot = StudyCircle(
             settings=settings,

@@ -1,18 +1,64 @@
-"""Configuration from the environment or a ``.env`` file (names as in the README)."""
+"""Configuration from the environment or a ``.env`` file (names as in the README).
+
+Where things live by default:
+
+* the content pack is the one shipped inside the package (``bot/pack``, which in a checkout is
+  a link to ``content/``), so an installed copy finds it anywhere;
+* data (the SQLite database, the heartbeat file) goes to ``DATA_DIR``: ``data/`` in a source
+  checkout, as the README's commands expect, otherwise the per-user data folder
+  (``$XDG_DATA_HOME/study-circle``, by default ``~/.local/share/study-circle``). Never inside
+  the installed package.
+
+A secret can also be read from a file: ``DISCORD_TOKEN_FILE=/run/secrets/discord_token``
+(Docker and Kubernetes secrets), which wins over ``DISCORD_TOKEN``.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'study_circle.sqlite3'}"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout, when running from one
+BUNDLED_CONTENT = PACKAGE_DIR / "pack"
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+
+
+def running_from_checkout() -> bool:
+    """True when the code runs from a source checkout rather than an installed package."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "content").is_dir()
+
+
+def default_data_dir() -> Path:
+    if running_from_checkout():
+        return PROJECT_ROOT / "data"
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "study-circle"
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def _read_secret_file(name: str) -> str | None:
+    """``<NAME>_FILE`` holds the path of a file with the secret (trailing newline dropped)."""
+    path = os.environ.get(f"{name}_FILE")
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ValueError(f"{name}_FILE={path} cannot be read: {error.strerror}") from None
+
+
+DATABASE_FILE = "study_circle.sqlite3"
+DEFAULT_DATABASE_URL = sqlite_url(default_data_dir() / DATABASE_FILE)  # with DATA_DIR unset
 
 
 class Settings(BaseSettings):
@@ -25,21 +71,41 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(
         default=None, description="Bot token from the Discord developer portal (required to run)."
     )
-    database_url: str = Field(default=DEFAULT_DATABASE_URL)
+    data_dir: Path = Field(default_factory=default_data_dir)
+    # Filled from data_dir when unset (see _defaults_from_data_dir).
+    database_url: str = ""
     discord_api_base: str = Field(default=DISCORD_API_BASE)
     discord_gateway_url: str = Field(default=DISCORD_GATEWAY_URL)
     discord_dev_guild_id: int | None = None
-    content_dir: Path = PROJECT_ROOT / "content"
+    content_dir: Path = BUNDLED_CONTENT
     log_level: str = "INFO"
-    health_file: Path = PROJECT_ROOT / "data" / "heartbeat.json"
+    log_format: Literal["text", "json"] = "text"
+    health_file: Path | None = None
+    # The bot's own web server (/metrics, /healthz, /readyz, calendar feeds); off when unset.
+    http_port: int | None = Field(default=None, ge=0, le=65535)
+    http_host: str = "0.0.0.0"
+    public_base_url: str | None = None
     shard_count: int | None = Field(default=None, ge=1)
     # Comma-separated (SHARD_IDS=0,1) or a JSON list; NoDecode lets the validator see the text.
     shard_ids: Annotated[list[int] | None, NoDecode] = None
 
-    @field_validator("discord_api_base")
+    @model_validator(mode="before")
     @classmethod
-    def _strip_trailing_slash(cls, value: str) -> str:
-        return value.rstrip("/")
+    def _secrets_from_files(cls, data: Any) -> Any:
+        token = _read_secret_file("DISCORD_TOKEN")
+        if token is not None and isinstance(data, dict):
+            data = {**data, "discord_token": token}
+        return data
+
+    @field_validator("discord_api_base", "public_base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod
@@ -58,6 +124,19 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [int(part) for part in text.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _defaults_from_data_dir(self) -> Settings:
+        if not self.database_url:
+            self.database_url = sqlite_url(self.data_dir / DATABASE_FILE)
+        if self.health_file is None:
+            self.health_file = self.data_dir / "heartbeat.json"
+        return self
+
+    @property
+    def heartbeat_path(self) -> Path:
+        # Always set by _defaults_from_data_dir; the property keeps the type exact.
+        return self.health_file or self.data_dir / "heartbeat.json"
 
     @model_validator(mode="after")
     def _shards_fit(self) -> Settings:

@@ -13,11 +13,12 @@ from typing import Protocol
 
 import discord
 from discord.ext import commands
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import GuildConfigService
 from bot.errors import UserError
 from bot.library.loader import ContentPack
+from bot.metrics import Metrics
 from bot.scheduling import SessionOccurrence
 from bot.scheduling.clock import Clock
 from bot.scheduling.timers import TimerDispatcher, TimerService
@@ -53,6 +54,7 @@ class StudyBot(commands.AutoShardedBot):
     """The shared dependencies every feature reaches through the bot (set by the bot class)."""
 
     settings: Settings
+    engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     content: ContentPack
     clock: Clock
@@ -62,6 +64,7 @@ class StudyBot(commands.AutoShardedBot):
     services: Services
     page_sources: dict[str, PageSource]
     session_events: SessionEventsKeeper
+    metrics: Metrics
 
 
 def study_bot(interaction: discord.Interaction) -> StudyBot:

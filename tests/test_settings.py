@@ -9,7 +9,17 @@ from bot.settings import DEFAULT_DATABASE_URL, Settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DISCORD_TOKEN", "DATABASE_URL", "LOG_LEVEL", "SHARD_IDS", "SHARD_COUNT"):
+    for name in (
+        "DISCORD_TOKEN",
+        "DISCORD_TOKEN_FILE",
+        "DATABASE_URL",
+        "DATA_DIR",
+        "LOG_LEVEL",
+        "LOG_FORMAT",
+        "SHARD_IDS",
+        "SHARD_COUNT",
+        "HTTP_PORT",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 

@@ -302,14 +302,19 @@ def load_pack(directory: Path | str) -> ContentPack:
     )
 
 
+def print_problems(directory: Path, error: ContentError) -> None:
+    """The report of an invalid pack, the same for ``content check`` and for start-up."""
+    print(f"content pack {directory} is invalid:", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
 def check_command(directory: Path) -> int:
     """``python -m bot content check [DIR]``: print a summary or every problem; exit code."""
     try:
         pack = load_pack(directory)
     except ContentError as error:
-        print(f"content pack {directory} is invalid:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print_problems(directory, error)
         return 1
     print(
         f"ok: {pack.meta.name!r} ({pack.meta.id}): {len(pack.readings)} readings, "

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
+from bot.ui import observe
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,15 @@ async def send_ephemeral(interaction: discord.Interaction, content: str) -> None
         log.warning("could not deliver an error reply for interaction %s", interaction.id)
 
 
-async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
-    """Tell the member what went wrong; log the traceback of anything unexpected."""
+async def report_error(interaction: discord.Interaction, error: BaseException) -> str:
+    """Tell the member what went wrong; log the traceback of anything unexpected.
+
+    Returns the outcome for the metrics: ``user_error`` or ``error`` (a bug).
+    """
     message = _user_message(error)
+    outcome = observe.USER_ERROR
     if message is None:
+        outcome = observe.ERROR
         error_id = secrets.token_hex(4)
         command = interaction.command.qualified_name if interaction.command else "component"
         log.error(
@@ -77,9 +83,20 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             "It has been logged; please try again or tell an organiser."
         )
     await send_ephemeral(interaction, message)
+    observe.finish(interaction, outcome)
+    return outcome
 
 
 class CommandTree(app_commands.CommandTree):
+    """Observes every application command and routes its errors to :func:`report_error`.
+
+    Success is recorded by the bot's ``on_app_command_completion`` listener.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        observe.begin(interaction)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import discord
 
+from bot.ui import observe
 from bot.ui.errors import report_error
 
 
@@ -33,10 +34,13 @@ class StudyItem:
     """
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        observe.begin(interaction)
         try:
             await self.act(interaction)
         except Exception as error:
             await report_error(interaction, error)
+        else:
+            observe.finish(interaction, observe.OK)
 
     async def act(self, interaction: discord.Interaction) -> None:
         raise NotImplementedError

@@ -1,0 +1,1 @@
+"""The bot's own small web server: metrics, health probes (and, later, calendar feeds)."""
