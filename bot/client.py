@@ -54,7 +54,9 @@ def rest_trace(metrics: Metrics) -> aiohttp.TraceConfig:
         _context: SimpleNamespace,
         params: aiohttp.TraceRequestEndParams,
     ) -> None:
-        metrics.rest_responses.labels(params.method, str(params.response.status)).inc()
+        status = params.response.status
+        if status != 101:  # the gateway's websocket upgrade is not a REST call
+            metrics.rest_responses.labels(params.method, str(status)).inc()
 
     trace.on_request_end.append(on_request_end)
     return trace

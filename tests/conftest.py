@@ -6,8 +6,9 @@ second pass), that PostgreSQL database with every table dropped and created agai
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,17 @@ def pytest_report_header() -> str:
 
 # The end-to-end fixtures (double, server, other_server, settings, bot_runner, bot).
 pytest_plugins = ["tests.e2e.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def keep_logging_handlers() -> Iterator[None]:
+    """Tests that run the command line install handlers on pytest's captured stderr, which is
+    closed after the test; put the root logger back so later records don't hit a closed file."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def database_url(tmp_path: Path) -> str:

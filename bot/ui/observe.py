@@ -4,12 +4,15 @@ duration into the metrics (``study_circle_commands_total``, ``..._command_durati
 
 from __future__ import annotations
 
+import logging
 import time
 
 import discord
 
 from bot.log import bind_context
 from bot.types import StudyBot
+
+log = logging.getLogger(__name__)
 
 STARTED = "study_circle_started"  # key in interaction.extras
 
@@ -47,4 +50,6 @@ def finish(interaction: discord.Interaction, outcome: str) -> None:
     client.metrics.commands.labels(name, outcome).inc()
     started = interaction.extras.get(STARTED)
     if isinstance(started, float):
-        client.metrics.command_seconds.labels(name).observe(time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        client.metrics.command_seconds.labels(name).observe(seconds)
+        log.debug("%s finished (%s) in %.1f ms", name, outcome, seconds * 1000)
