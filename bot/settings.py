@@ -9,8 +9,10 @@ Where things live by default:
   (``$XDG_DATA_HOME/study-circle``, by default ``~/.local/share/study-circle``). Never inside
   the installed package.
 
-A secret can also be read from a file: ``DISCORD_TOKEN_FILE=/run/secrets/discord_token``
-(Docker and Kubernetes secrets), which wins over ``DISCORD_TOKEN``.
+Secrets can also be read from files (Docker and Kubernetes secrets):
+``DISCORD_TOKEN_FILE=/run/secrets/discord_token`` wins over ``DISCORD_TOKEN``, and
+``DATABASE_PASSWORD_FILE`` puts its content into ``DATABASE_URL`` as the password, so the URL
+itself can live in plain configuration.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent  # the checkout, when running from one
@@ -129,6 +133,13 @@ class Settings(BaseSettings):
     def _defaults_from_data_dir(self) -> Settings:
         if not self.database_url:
             self.database_url = sqlite_url(self.data_dir / DATABASE_FILE)
+        password = _read_secret_file("DATABASE_PASSWORD")
+        if password is not None:
+            try:
+                url = make_url(self.database_url).set(password=password)
+            except ArgumentError:
+                raise ValueError("DATABASE_PASSWORD_FILE needs a DATABASE_URL to put it in") from None
+            self.database_url = url.render_as_string(hide_password=False)
         if self.health_file is None:
             self.health_file = self.data_dir / "heartbeat.json"
         return self

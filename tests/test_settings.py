@@ -19,6 +19,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "SHARD_IDS",
         "SHARD_COUNT",
         "HTTP_PORT",
+        "DATABASE_PASSWORD_FILE",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
@@ -62,3 +63,39 @@ def test_missing_token_exits_2_with_one_line(capsys: pytest.CaptureFixture[str])
     assert "DISCORD_TOKEN" in err
     assert "sandbox" in err
     assert "Traceback" not in err
+
+
+def test_secrets_can_come_from_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "token").write_text("token-from-file\n")
+    (tmp_path / "password").write_text("p@ss:word/1\n")
+    monkeypatch.setenv("DISCORD_TOKEN", "token-from-env")
+    monkeypatch.setenv("DISCORD_TOKEN_FILE", str(tmp_path / "token"))
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://study_circle@postgres:5432/sc")
+    monkeypatch.setenv("DATABASE_PASSWORD_FILE", str(tmp_path / "password"))
+    settings = Settings()
+    assert settings.discord_token is not None
+    assert settings.discord_token.get_secret_value() == "token-from-file"
+    from sqlalchemy.engine import make_url
+
+    assert make_url(settings.database_url).password == "p@ss:word/1"
+    assert "p@ss" not in repr(settings.discord_token)
+
+
+def test_an_unreadable_secret_file_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN_FILE", "/nonexistent/token")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "DISCORD_TOKEN_FILE=/nonexistent/token cannot be read" in err
+
+
+def test_data_goes_to_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "elsewhere"))
+    settings = Settings()
+    assert (
+        settings.database_url
+        == f"sqlite+aiosqlite:///{tmp_path / 'elsewhere'}/study_circle.sqlite3"
+    )
+    assert settings.heartbeat_path == tmp_path / "elsewhere" / "heartbeat.json"
