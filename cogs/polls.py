@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import discord
@@ -18,47 +17,35 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import StudyCircle
-from bot.discussion.native import native_duration_hours, validate_native_poll
-from bot.discussion.polls import MAX_OPTIONS, Candidate, CloseOutcome, PollInfo
+from bot.discussion.polls import Candidate
 from bot.discussion.slots import parse_slots
-from bot.errors import UserError
-from bot.library.service import ReadingCard
 from bot.scheduling.timers import TimerRecord
-from bot.services import POLL_CLOSE, poll_close_key
-from bot.ui import limits
+from bot.services import POLL_CLOSE
+from bot.types import guild_id_of
 from bot.ui.checks import is_organiser
-from bot.ui.polls import (
-    POLL_ITEMS,
+from bot.ui.polls import POLL_ITEMS
+from bot.ui.polls.closing import (
+    announce_all,
     announce_close,
     close_from_timer,
-    poll_embed,
-    poll_view,
-    results_message,
+    close_overdue,
+    results_channel_id,
 )
+from bot.ui.polls.creating import (
+    native_poll,
+    next_reading_candidates,
+    poll_choices,
+    post_poll,
+    reading_choices,
+    reading_label,
+)
+from bot.ui.polls.embeds import results_message
 
 log = logging.getLogger(__name__)
 
 NEXT_READING_QUESTION = "Which reading should we do next?"
 TIME_QUESTION = "Which times work for you?"
 DURATION_HELP = "How long the poll stays open, e.g. 30m, 2h, 3d (default 1 day)"
-
-
-def _guild(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise app_commands.NoPrivateMessage()
-    return interaction.guild_id
-
-
-def reading_label(card: ReadingCard, limit: int = 80) -> str:
-    """``Title — Author (year)`` within a button/option label; long subtitles are dropped."""
-    title = " ".join(card.title.split())
-    if len(title) > 50 and ": " in title:
-        title = title.split(": ", 1)[0]
-    year = f" ({card.year})" if card.year else ""
-    with_author = f"{title} — {card.authors}{year}"
-    if len(with_author) <= limit:
-        return with_author
-    return limits.truncate(title, limit - len(year)) + year
 
 
 @app_commands.guild_only()
@@ -83,41 +70,24 @@ class Polls(commands.GroupCog, group_name="poll"):
             task.cancel()
 
     async def _close_overdue(self) -> None:
-        """Polls whose deadline passed while the bot was down: close them now (before the
-        dispatcher starts, so their timers are cancelled rather than reported as missed) and
-        announce them in the background."""
+        """Close overdue polls before the dispatcher starts (so their timers are cancelled
+        rather than reported as missed) and announce them in the background."""
         try:
-            outcomes = await self.bot.services.polls.close_overdue(self.bot.owns_guild)
-            for outcome in outcomes:
-                await self.bot.timers.cancel_key(
-                    poll_close_key(outcome.poll.id), guild_id=outcome.poll.guild_id
-                )
+            outcomes = await close_overdue(self.bot, self.bot.owns_guild)
         except Exception:
             log.exception("could not close overdue polls at start-up")
             return
         if outcomes:
-            task = asyncio.create_task(self._announce_all(outcomes), name="announce overdue polls")
+            task = asyncio.create_task(
+                announce_all(self.bot, outcomes), name="announce overdue polls"
+            )
             self._announcing.add(task)
             task.add_done_callback(self._announcing.discard)
-
-    async def _announce_all(self, outcomes: list[CloseOutcome]) -> None:
-        for outcome in outcomes:
-            try:
-                await announce_close(self.bot, outcome)
-            except Exception:
-                log.exception("could not announce overdue poll %s", outcome.poll.id)
 
     async def on_close_timer(self, record: TimerRecord) -> None:
         await close_from_timer(
             self.bot, record.guild_id, int(record.payload["poll_id"]), retry=record.attempts > 1
         )
-
-    async def _post(self, interaction: discord.Interaction, poll: PollInfo) -> None:
-        sent = await interaction.response.send_message(embed=poll_embed(poll), view=poll_view(poll))
-        message_id = sent.message_id
-        if message_id is None:
-            message_id = (await interaction.original_response()).id
-        await self.bot.services.polls.attach_message(poll.id, poll.guild_id, message_id)
 
     # ---- commands -----------------------------------------------------------------------------
 
@@ -146,13 +116,19 @@ class Polls(commands.GroupCog, group_name="poll"):
         native: bool = False,
     ) -> None:
         """Start a poll with buttons or a menu; it closes on time and posts the result."""
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         if native:
-            await self._create_native(
-                interaction, question, options, duration, anonymous, hide_results, multiple
+            poll = native_poll(
+                question,
+                options,
+                duration,
+                anonymous=anonymous,
+                hide_results=hide_results,
+                multiple=multiple,
             )
+            await interaction.response.send_message(poll=poll)
             return
-        poll = await self.bot.services.polls.create(
+        created = await self.bot.services.polls.create(
             guild_id,
             interaction.channel_id or 0,
             interaction.user.id,
@@ -163,32 +139,7 @@ class Polls(commands.GroupCog, group_name="poll"):
             hide_results=hide_results,
             multiple=multiple,
         )
-        await self._post(interaction, poll)
-
-    async def _create_native(
-        self,
-        interaction: discord.Interaction,
-        question: str,
-        options: str,
-        duration: str | None,
-        anonymous: bool,
-        hide_results: bool,
-        multiple: bool,
-    ) -> None:
-        if anonymous or hide_results:
-            raise UserError(
-                "Discord's native polls always show who voted and the running tally, so they "
-                "can't be anonymous or hide results. Leave `native` off for a bot-run poll."
-            )
-        spec = validate_native_poll(question, options, native_duration_hours(duration), multiple)
-        poll = discord.Poll(
-            question=spec.question,
-            duration=timedelta(hours=spec.duration_hours),
-            multiple=spec.multiple,
-        )
-        for answer in spec.answers:
-            poll.add_answer(text=answer)
-        await interaction.response.send_message(poll=poll)
+        await post_poll(interaction, created)
 
     @app_commands.command(name="next-reading", extras={"example": "/poll next-reading"})
     @app_commands.describe(
@@ -208,8 +159,8 @@ class Polls(commands.GroupCog, group_name="poll"):
         hide_results: bool = False,
     ) -> None:
         """Rank the candidate readings; instant runoff picks the next one."""
-        guild_id = _guild(interaction)
-        cards = await self._candidates(guild_id, readings)
+        guild_id = guild_id_of(interaction)
+        cards = await next_reading_candidates(self.bot, guild_id, readings)
         poll = await self.bot.services.polls.create_ranked(
             guild_id,
             interaction.channel_id or 0,
@@ -220,26 +171,7 @@ class Polls(commands.GroupCog, group_name="poll"):
             anonymous=anonymous,
             hide_results=hide_results,
         )
-        await self._post(interaction, poll)
-
-    async def _candidates(self, guild_id: int, wanted: str | None) -> list[ReadingCard]:
-        library = self.bot.services.library
-        if wanted and wanted.strip():
-            cards: dict[str, ReadingCard] = {}
-            for part in wanted.replace("\n", ";").split(";"):
-                if part.strip():
-                    card = await library.reading(guild_id, part.strip())
-                    cards.setdefault(card.id, card)
-            return list(cards.values())
-        everything = await library.readings(guild_id)
-        week = await library.current_week(
-            guild_id, await self.bot.guild_config.local_date(guild_id, self.bot.clock())
-        )
-        ahead = [card for card in everything if card.week is None or card.week > week]
-        cards_list = ahead if len(ahead) >= 2 else everything
-        if len(cards_list) < 2:
-            raise UserError("The library needs at least 2 readings for a next-reading poll.")
-        return cards_list[:MAX_OPTIONS]
+        await post_poll(interaction, poll)
 
     @app_commands.command(
         name="time", extras={"example": '/poll time slots:"thu 19:00; fri 18:30"'}
@@ -261,7 +193,7 @@ class Polls(commands.GroupCog, group_name="poll"):
         hide_results: bool = False,
     ) -> None:
         """Find a meeting time: members pick every slot that works."""
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         zone = ZoneInfo((await self.bot.guild_config.get(guild_id)).timezone)
         parsed = parse_slots(slots, now=self.bot.clock(), zone=zone)
         poll = await self.bot.services.polls.create_time(
@@ -275,14 +207,14 @@ class Polls(commands.GroupCog, group_name="poll"):
             anonymous=anonymous,
             hide_results=hide_results,
         )
-        await self._post(interaction, poll)
+        await post_poll(interaction, poll)
 
     @app_commands.command(name="close", extras={"example": "/poll close id:3"})
     @app_commands.rename(poll_id="id")
     @app_commands.describe(poll_id="The poll to close (its creator or an organiser)")
     async def close(self, interaction: discord.Interaction, poll_id: int) -> None:
         """Close a poll now and post its result (the poll's creator or an organiser)."""
-        guild_id = _guild(interaction)
+        guild_id = guild_id_of(interaction)
         outcome = await self.bot.services.polls.close(
             poll_id, guild_id, interaction.user.id, await is_organiser(interaction)
         )
@@ -295,8 +227,7 @@ class Polls(commands.GroupCog, group_name="poll"):
         # Drawing the chart and posting can take a moment: answer within Discord's 3 seconds.
         await interaction.response.defer(ephemeral=True, thinking=True)
         posted = await announce_close(self.bot, outcome)
-        config = await self.bot.guild_config.get(guild_id)
-        channel_id = config.channels.get("polls") or outcome.poll.channel_id
+        channel_id = await results_channel_id(self.bot, outcome.poll)
         text = (
             f"Poll #{poll_id} is closed; the result is posted in <#{channel_id}>."
             if posted
@@ -315,7 +246,7 @@ class Polls(commands.GroupCog, group_name="poll"):
     ) -> None:
         """A poll's tally with a bar chart (hidden polls: only once closed)."""
         embed, file = await results_message(
-            self.bot, _guild(interaction), poll_id, show_voters=show_voters
+            self.bot, guild_id_of(interaction), poll_id, show_voters=show_voters
         )
         await interaction.response.send_message(embed=embed, file=file, ephemeral=True)
 
@@ -325,52 +256,25 @@ class Polls(commands.GroupCog, group_name="poll"):
     async def open_poll_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        return await self._poll_choices(interaction, current, open_only=True)
+        if interaction.guild_id is None:
+            return []
+        return await poll_choices(self.bot, interaction.guild_id, current, open_only=True)
 
     @results.autocomplete("poll_id")
     async def poll_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        return await self._poll_choices(interaction, current, open_only=False)
-
-    async def _poll_choices(
-        self, interaction: discord.Interaction, current: str, *, open_only: bool
-    ) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
-        polls = await self.bot.services.polls.recent(interaction.guild_id, open_only=open_only)
-        wanted = current.strip().lstrip("#").casefold()
-        choices = []
-        for poll in polls:
-            if wanted and not (
-                str(poll.id).startswith(wanted) or wanted in poll.question.casefold()
-            ):
-                continue
-            state = "" if poll.is_open else " (closed)"
-            name = limits.truncate(" ".join(f"#{poll.id}{state} {poll.question}".split()), 100)
-            choices.append(app_commands.Choice(name=name, value=poll.id))
-        return choices[: limits.CHOICES]
+        return await poll_choices(self.bot, interaction.guild_id, current, open_only=False)
 
     @next_reading.autocomplete("readings")
     async def readings_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        """Completes the last of the ;-separated readings, keeping the ones before it."""
         if interaction.guild_id is None:
             return []
-        done, _, last = current.rpartition(";")
-        prefix = f"{done.strip()}; " if done.strip() else ""
-        choices = await self.bot.services.library.complete_readings(
-            interaction.guild_id, last.strip()
-        )
-        out = []
-        for name, value in choices:
-            full = prefix + value
-            if len(full) <= limits.CHOICE_NAME:
-                out.append(
-                    app_commands.Choice(name=limits.truncate(prefix + name, 100), value=full)
-                )
-        return out[: limits.CHOICES]
+        return await reading_choices(self.bot, interaction.guild_id, current)
 
 
 async def setup(bot: StudyCircle) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bot.discussion.polls import PollResult
+from bot.discussion.polls.model import PollResult
 
 if TYPE_CHECKING:
     from PIL import ImageDraw, ImageFont
@@ -51,12 +51,12 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, font: object) -> str:
+def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, font: ImageFont.BaseImageFont) -> str:
     """``text`` on one line, cut with an ellipsis so it fits ``width`` pixels."""
     text = " ".join(text.split())
-    if draw.textlength(text, font=font) <= width:  # type: ignore[arg-type]
+    if draw.textlength(text, font=font) <= width:
         return text
-    while text and draw.textlength(text + "…", font=font) > width:  # type: ignore[arg-type]
+    while text and draw.textlength(text + "…", font=font) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 

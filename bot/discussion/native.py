@@ -61,9 +61,9 @@ def validate_native_poll(
         raise UserError("A poll needs at least 2 answers.")
     if len({a.casefold() for a in cleaned}) != len(cleaned):
         raise UserError("Two answers are the same; each answer must differ.")
+    # Exactly int: a bool is an int to Python, but True hours is no duration.
     if (
-        isinstance(duration_hours, bool)
-        or not isinstance(duration_hours, int)
+        type(duration_hours) is not int
         or not NATIVE_MIN_HOURS <= duration_hours <= NATIVE_MAX_HOURS
     ):
         raise UserError(

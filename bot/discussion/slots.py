@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.discussion.polls import MAX_SLOTS, MIN_SLOTS
+from bot.discussion.polls.model import MAX_SLOTS, MIN_SLOTS
 from bot.errors import UserError
 from bot.scheduling.parsing import parse_when
 

@@ -90,14 +90,34 @@ def all_bodies_text(double: DiscordDouble, since: int = 0) -> str:
     )
 
 
-async def attached(bot: StudyCircle, server: Server, reply: InteractionReply) -> InteractionReply:
-    """Wait until the bot has stored the poll message's id (it learns it from the reply)."""
-    for _ in range(200):
-        info = await bot.services.polls.get(poll_id(reply), server.guild.id)
-        if info.message_id == reply.message_id:
-            return reply
-        await asyncio.sleep(0.01)
-    raise AssertionError("the poll message was never attached")
+async def posted(
+    double: DiscordDouble,
+    bot: StudyCircle,
+    server: Server,
+    member: FakeUser,
+    command: str,
+    values: Mapping[str, Any],
+) -> InteractionReply:
+    """Run a command that posts a poll and wait until the bot has finished it: only then is the
+    poll message's id stored (the bot learns it from its own reply)."""
+    finished = asyncio.ensure_future(
+        bot.wait_for(
+            "app_command_completion",
+            check=lambda interaction, done: (
+                done.qualified_name == command and interaction.user.id == member.id
+            ),
+            timeout=double.timeout,
+        )
+    )
+    try:
+        reply = await double.slash(server.guild, member, command, values)
+        assert not reply.ephemeral, reply.text
+        await finished
+    finally:
+        finished.cancel()
+    info = await bot.services.polls.get(poll_id(reply), server.guild.id)
+    assert info.message_id == reply.message_id, "the poll message was never attached"
+    return reply
 
 
 async def create(
@@ -108,10 +128,11 @@ async def create(
     **options: Any,
 ) -> InteractionReply:
     values = {"question": "Next week?", "options": "Serge; Brinton; Pirani"} | options
-    reply = await double.slash(server.guild, user or server.member, "poll create", values)
-    assert not reply.ephemeral, reply.text
+    member = user or server.member
     if not options.get("native"):
-        await attached(bot, server, reply)
+        return await posted(double, bot, server, member, "poll create", values)
+    reply = await double.slash(server.guild, member, "poll create", values)
+    assert not reply.ephemeral, reply.text
     return reply
 
 
@@ -500,10 +521,9 @@ async def rank(
 async def test_next_reading_ranked_ballot_irv_rounds_and_one_click_assignment(
     double: DiscordDouble, timed_bot: StudyCircle, server: Server
 ) -> None:
-    poll = await double.slash(
-        server.guild, server.organiser, "poll next-reading", readings=CANDIDATES
+    poll = await posted(
+        double, timed_bot, server, server.organiser, "poll next-reading", {"readings": CANDIDATES}
     )
-    await attached(timed_bot, server, poll)
     labels = [line.split(". ", 1)[1] for line in poll.embeds[0]["description"].splitlines()[2:]]
     serge, brinton, pirani, mckay = labels
     assert serge == "Kronstadt '21 — Victor Serge (1951)"
@@ -651,10 +671,14 @@ async def test_time_poll_slots_in_server_zone_and_one_click_weekly_session(
         assert expected in reply.content, (slots, reply.content)
     assert await timed_bot.services.polls.recent(server.guild.id) == []
 
-    poll = await double.slash(
-        server.guild, server.member, "poll time", slots="thu 19:00; fri 18:30; sat 11am"
+    poll = await posted(
+        double,
+        timed_bot,
+        server,
+        server.member,
+        "poll time",
+        {"slots": "thu 19:00; fri 18:30; sat 11am"},
     )
-    await attached(timed_bot, server, poll)
     description = poll.embeds[0]["description"]
     # Monday 1 March 2027: Thursday 4 March 19:00 in Berlin is 18:00 UTC.
     thursday = int(datetime(2027, 3, 4, 18, 0, tzinfo=UTC).timestamp())
@@ -748,24 +772,25 @@ async def test_mentions_in_questions_and_options_never_ping(
     )
     await vote(double, server, server.member, poll, "<@456>")
     await double.slash(server.guild, server.member, "poll results", id=poll_id(poll))
-    ranked = await double.slash(
-        server.guild,
+    ranked = await posted(
+        double,
+        bot,
+        server,
         server.member,
         "poll next-reading",
-        question=f"Next? {ABUSE}",
-        readings="brinton-1970; pirani-2008",
+        {"question": f"Next? {ABUSE}", "readings": "brinton-1970; pirani-2008"},
     )
     first_label = ranked.embeds[0]["description"].splitlines()[2].split(". ", 1)[1]
     await rank(double, server, server.member, ranked, first_label)
-    timed = await double.slash(
-        server.guild,
+    timed = await posted(
+        double,
+        bot,
+        server,
         server.member,
         "poll time",
-        slots="thu 19:00; fri 18:30",
-        question=f"When? {ABUSE}",
+        {"slots": "thu 19:00; fri 18:30", "question": f"When? {ABUSE}"},
     )
     for reply in (poll, ranked, timed):
-        await attached(bot, server, reply)
         await double.slash(server.guild, server.member, "poll close", id=poll_id(reply))
     native = await create(double, bot, server, question=f"Native {ABUSE}", native=True)
     assert native.message["poll"]

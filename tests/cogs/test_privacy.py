@@ -77,7 +77,9 @@ async def test_delete_my_data_after_confirmation_only_here(
     assert len(mine) == 1  # the prompt stays, unnamed
     assert mine[0].author_id is None
     anonymous = next(p for p in await bot.services.polls.recent(here) if p.question == "Secret?")
-    assert await bot.services.polls.ballot_count(anonymous.id, here) == 0
+    async with bot.session_factory() as session:
+        ballots = select(func.count(PollBallot.id)).where(PollBallot.poll_id == anonymous.id)
+        assert (await session.execute(ballots)).scalar_one() == 0
 
 
 async def test_someone_else_cannot_press_the_confirmation(
