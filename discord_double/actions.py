@@ -234,7 +234,7 @@ class MemberActions(DoubleCore):
         key = ref["id"] if isinstance(ref, Mapping) else ref
         message = self.world.messages.get(int(key))
         if message is None:
-            raise CommandError(f"unknown message {ref}")
+            raise CommandError(f"unknown message {key}")
         return message
 
     async def _component(

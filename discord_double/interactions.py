@@ -3,7 +3,8 @@
 ``PendingInteraction`` tracks what the bot did with an interaction (callback, edits of the
 original, follow-ups), ``interaction_payload`` builds the INTERACTION_CREATE the bot receives and
 ``InteractionReply`` presents the bot's answer to tests. Building command data lives in
-:mod:`.commands`, components and modals in :mod:`.components`.
+:mod:`.commands`, components and modals in :mod:`.components`; their names are re-exported here
+for imports written before that split.
 """
 
 from __future__ import annotations

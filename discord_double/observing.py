@@ -1,6 +1,8 @@
 """What the bot did, and waiting for it without polling.
 
-Reading: ``channel_messages``, ``dm_messages``, ``message``, ``threads``, ``scheduled_events``.
+Reading: ``channel_messages``, ``dm_messages``, ``messages_in``, ``message``, ``threads``,
+``scheduled_events``.
+
 Waiting (each wakes on every request and gateway event the double sees, and fails with an
 ``AssertionError`` that says what it saw): ``wait_until_ready``, ``wait_for_command_sync``,
 ``wait_for`` / ``wait_for_requests`` (answered requests), ``wait_for_message`` /
