@@ -18,6 +18,15 @@ NO_TOKEN = (
     "error: DISCORD_TOKEN is not set. Put DISCORD_TOKEN=<your bot token> in the environment or "
     "in .env (see README), or try the bot without Discord: python -m bot sandbox"
 )
+# What the sandbox needs beyond the bot: the Discord double and its request validation.
+SANDBOX_MODULES = frozenset({"discord_double", "jsonschema", "referencing"})
+
+
+def sandbox_extra_missing(missing: str) -> str:
+    return (
+        f"error: the sandbox needs the 'sandbox' extra ({missing} is not installed): "
+        "pip install -e '.[sandbox]' in a checkout, or pip install 'study-circle[sandbox]'"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -97,8 +106,14 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int
         asyncio.run(runtime.run(settings, settings.discord_token.get_secret_value()))
         return 0
     if command == "sandbox":
-        from bot import sandbox
-
+        try:
+            from bot import sandbox
+        except ModuleNotFoundError as error:
+            missing = (error.name or "").partition(".")[0]
+            if missing not in SANDBOX_MODULES:
+                raise
+            print(sandbox_extra_missing(missing), file=sys.stderr)
+            return 2
         return asyncio.run(sandbox.main(settings, args.run, args.database_url))
     if command == "db":
         from bot.db import cli as db_cli

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -15,6 +16,7 @@ from bot.settings import Settings
 from discord_double.interactions import InteractionReply
 from discord_double.sandbox import run_sandbox
 from discord_double.testing import running_bot
+from discord_double.validation import SpecNotFoundError
 
 APOLOGY_MARKER = "something went wrong on my side"
 
@@ -52,4 +54,8 @@ async def main(settings: Settings, commands: list[str] | None, database_url: str
 
             return lifecycle()
 
-        return await run_sandbox(start_bot, commands, is_error_reply=is_error_reply)
+        try:
+            return await run_sandbox(start_bot, commands, is_error_reply=is_error_reply)
+        except SpecNotFoundError as error:  # a broken install or a wrong DISCORD_API_SPEC
+            print(f"error: {error}", file=sys.stderr)
+            return 2

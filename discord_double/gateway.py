@@ -108,7 +108,8 @@ class GatewaySession:
                 log.debug("Gateway websocket error: %s", self.ws.exception())
 
     async def _handle(self, message: dict[str, Any]) -> None:
-        op, data = message.get("op"), message.get("d")
+        op = message.get("op")
+        data: Any = message.get("d")  # a JSON payload: its shape depends on the opcode
         if op == Opcode.HEARTBEAT:
             self.last_heartbeat = time.monotonic()
             self.heartbeat_count += 1

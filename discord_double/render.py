@@ -8,13 +8,10 @@ title and fields.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .interactions import InteractionReply
-
-__all__ = ["EPHEMERAL_MARK", "render", "render_message", "render_modal"]
+__all__ = ["EPHEMERAL_MARK", "RenderableReply", "render", "render_message", "render_modal"]
 
 EPHEMERAL_MARK = "(only you can see this)"
 BUTTON_STYLES = {1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link", 6: "premium"}
@@ -27,7 +24,23 @@ SELECT_KINDS = {
 }
 
 
-def render(target: InteractionReply | Mapping[str, Any]) -> str:
+class RenderableReply(Protocol):
+    """What :func:`render` reads from a bot's answer (``InteractionReply`` provides it)."""
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def modal(self) -> Mapping[str, Any] | None: ...
+
+    @property
+    def choices(self) -> Sequence[Mapping[str, Any]]: ...
+
+    @property
+    def all_messages(self) -> Sequence[Mapping[str, Any]]: ...
+
+
+def render(target: RenderableReply | Mapping[str, Any]) -> str:
     """Text for an ``InteractionReply`` (with its follow-ups) or a single message dict."""
     if isinstance(target, Mapping):
         return render_message(target)

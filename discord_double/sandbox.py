@@ -44,8 +44,10 @@ from typing import Any, TextIO
 
 import discord
 
+from .commands import CommandError, OptionType, find_command
+from .components import iter_components
 from .double import DiscordDouble
-from .interactions import CommandError, InteractionReply, OptionType, find_command, iter_components
+from .interactions import InteractionReply
 from .state import FakeGuild, FakeRole, FakeUser
 
 __all__ = ["DemoServer", "build_demo_server", "parse_command_line", "run_sandbox"]
@@ -317,7 +319,7 @@ async def run_sandbox(
     commands: list[str] | None,
     *,
     out: TextIO = sys.stdout,
-    validate: bool | None = None,
+    validate: bool | None = True,
     ready_timeout: float = 30.0,
     reply_timeout: float = 10.0,
     is_error_reply: Callable[[InteractionReply], bool] | None = None,

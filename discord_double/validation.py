@@ -51,11 +51,12 @@ class SpecNotFoundError(FileNotFoundError):
     """The OpenAPI description is not where it was expected."""
 
 
+# Package data (pyproject.toml), so it is there in a checkout, an editable and a wheel install.
 BUNDLED_SPEC = Path(__file__).resolve().parent / "spec" / "openapi.json"
 
 
 def default_spec_path() -> Path:
-    """``$DISCORD_API_SPEC``, else the copy shipped with this package."""
+    """``$DISCORD_API_SPEC``, else the copy shipped inside this package."""
     configured = os.environ.get("DISCORD_API_SPEC")
     return Path(configured) if configured else BUNDLED_SPEC
 
@@ -104,10 +105,14 @@ class SpecValidator:
     def from_file(cls, path: Path | str | None = None) -> SpecValidator:
         spec_path = Path(path) if path is not None else default_spec_path()
         if not spec_path.is_file():
+            hint = (
+                "the installed package is incomplete (reinstall it), or set DISCORD_API_SPEC"
+                if spec_path == BUNDLED_SPEC
+                else "set DISCORD_API_SPEC"
+            )
             raise SpecNotFoundError(
-                f"Discord's OpenAPI description was not found at {spec_path}. "
-                "Set DISCORD_API_SPEC to the path of openapi.json "
-                "(from github.com/discord/discord-api-spec)."
+                f"Discord's OpenAPI description was not found at {spec_path}: {hint} to the "
+                "path of openapi.json (from github.com/discord/discord-api-spec)."
             )
         with spec_path.open("rb") as handle:
             return cls(json.load(handle))
@@ -226,7 +231,10 @@ def _content_limit_problems(label: str, body: Any) -> list[str]:
 def load_validator(
     validate: bool | None, spec_path: Path | str | None = None
 ) -> SpecValidator | None:
-    """``validate=True`` requires the spec, ``None`` uses it if present, ``False`` skips it."""
+    """``validate=True`` (the default of the double and the sandbox) requires the spec and
+    raises :class:`SpecNotFoundError` without it; ``None`` uses it if present (with a warning
+    otherwise); ``False`` skips it. The spec ships inside the package, so only a broken install
+    or a wrong ``DISCORD_API_SPEC`` can miss it."""
     if validate is False:
         return None
     try:

@@ -12,6 +12,14 @@ from discord_double.testing import connected_bot, running_double
 from .example_bot import ExampleBot
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "packaging: installs the package into a scratch folder (a few seconds; "
+        'deselect with -m "not packaging")',
+    )
+
+
 @dataclass
 class Setup:
     double: DiscordDouble

@@ -1,5 +1,5 @@
 """The real `python -m bot` process: runs against the double, is healthy, stops on SIGTERM;
-and the sandbox answers commands non-interactively."""
+and the sandbox answers commands non-interactively, or says in one line what it is missing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import asyncio
 import os
 import signal
 import sys
+import textwrap
 from pathlib import Path
+
+import pytest
 
 from bot.settings import PROJECT_ROOT
 from discord_double import DiscordDouble
@@ -30,6 +33,16 @@ async def _run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
     return process.returncode, out.decode(), err.decode()
+
+
+async def _log_line(process: asyncio.subprocess.Process, marker: str, seen: list[str]) -> None:
+    """Read the process's log (stderr) until a line contains ``marker``."""
+    assert process.stderr is not None
+    while line := await process.stderr.readline():
+        seen.append(line.decode())
+        if marker in seen[-1]:
+            return
+    raise AssertionError("the bot exited early:\n" + "".join(seen))
 
 
 async def test_bot_process_is_healthy_and_stops_cleanly_on_sigterm(
@@ -58,11 +71,12 @@ async def test_bot_process_is_healthy_and_stops_cleanly_on_sigterm(
         stderr=asyncio.subprocess.PIPE,
         stdin=asyncio.subprocess.DEVNULL,
     )
+    seen: list[str] = []
     try:
         async with asyncio.timeout(30):
-            while not heartbeat.exists():
-                assert process.returncode is None, "the bot exited early"
-                await asyncio.sleep(0.05)
+            # on_ready logs this line, then writes the heartbeat file in the same step.
+            await _log_line(process, "ready as", seen)
+        await double.wait_until_ready()  # and it is this double the bot connected to
         status, out, _ = await _run("health", env=env)
         assert status == 0, out
         assert out.startswith("healthy")
@@ -73,7 +87,7 @@ async def test_bot_process_is_healthy_and_stops_cleanly_on_sigterm(
             process.kill()
             await process.wait()
     assert process.returncode == 0
-    log = err.decode()
+    log = "".join(seen) + err.decode()
     assert "received SIGTERM" in log
     assert "Traceback" not in log
 
@@ -139,3 +153,63 @@ async def test_interactive_sandbox_pages_by_clicking(tmp_path: Path) -> None:
     text = out.decode()
     assert "1 / 5" in text
     assert "2 / 5" in text  # "next" found the "Next ▶" button
+
+
+# Runs ``python -m bot sandbox`` with one top-level package made unimportable, as if the
+# 'sandbox' extra (or the double itself) were not installed.
+WITHOUT_PACKAGE = textwrap.dedent(
+    """
+    import runpy
+    import sys
+
+    uninstalled = sys.argv[1]
+
+    class Uninstalled:
+        def find_spec(self, name, path=None, target=None):
+            if name.partition(".")[0] == uninstalled:
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+            return None
+
+    sys.meta_path.insert(0, Uninstalled())
+    sys.argv = ["python -m bot", "sandbox", "--run", "/ping"]
+    runpy.run_module("bot", run_name="__main__", alter_sys=True)
+    """
+)
+
+
+@pytest.mark.parametrize("package", ["jsonschema", "discord_double"])
+async def test_sandbox_without_its_extra_says_how_to_install_it(
+    package: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "HEALTH_FILE": str(tmp_path / "hb.json")}
+    env.pop("LOG_LEVEL", None)
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-c", WITHOUT_PACKAGE, package),
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2, err.decode()
+    assert out == b""
+    [line] = err.decode().splitlines()  # one line, no traceback
+    assert package in line
+    assert "pip install -e '.[sandbox]'" in line
+    assert "pip install 'study-circle[sandbox]'" in line
+
+
+async def test_sandbox_with_a_missing_spec_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "HEALTH_FILE": str(tmp_path / "hb.json"),
+        "DISCORD_API_SPEC": str(tmp_path / "nowhere.json"),
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("LOG_LEVEL", None)
+    status, out, err = await _run("sandbox", "--run", "/ping", env=env)
+    assert status == 2, out + err
+    [line] = err.splitlines()
+    assert "nowhere.json" in line
+    assert "DISCORD_API_SPEC" in line
