@@ -138,7 +138,9 @@ class Settings(BaseSettings):
             try:
                 url = make_url(self.database_url).set(password=password)
             except ArgumentError:
-                raise ValueError("DATABASE_PASSWORD_FILE needs a DATABASE_URL to put it in") from None
+                raise ValueError(
+                    "DATABASE_PASSWORD_FILE needs a DATABASE_URL to put it in"
+                ) from None
             self.database_url = url.render_as_string(hide_password=False)
         if self.health_file is None:
             self.health_file = self.data_dir / "heartbeat.json"

@@ -49,6 +49,10 @@ def parse_slots(text: str, *, now: datetime, zone: ZoneInfo) -> list[Slot]:
         except UserError as error:
             raise UserError(f"Time {index}: {error.message}") from None
         at = at.astimezone(UTC).replace(second=0, microsecond=0)
+        if at <= now:  # e.g. "1s": ahead of now, but not once cut to the minute
+            raise UserError(
+                f"Time {index}: `{part[:40]}` is less than a minute ahead; give a later time."
+            )
         if at in seen:
             raise UserError(
                 f"Times {seen[at]} and {index} are the same moment; give distinct times."

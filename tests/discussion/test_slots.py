@@ -84,3 +84,9 @@ def test_any_input_gives_slots_or_a_user_error(parts: list[str], separator: str)
     assert len({s.at for s in slots}) == len(slots)
     assert all(NOW < s.at <= NOW + timedelta(days=62) for s in slots)
     assert all(len(s.label) <= 80 for s in slots)
+
+
+def test_found_by_fuzzing_a_slot_seconds_ahead_is_refused() -> None:
+    # "1S" is one second ahead, which is now once cut to the minute.
+    with pytest.raises(UserError, match="Time 2: `1S` is less than a minute ahead"):
+        parse_slots("13;1S", now=NOW, zone=BERLIN)
