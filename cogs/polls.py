@@ -22,7 +22,7 @@ from bot.discussion.native import native_duration_hours, validate_native_poll
 from bot.discussion.polls import MAX_OPTIONS, Candidate, CloseOutcome, PollInfo
 from bot.discussion.slots import parse_slots
 from bot.errors import UserError
-from bot.library.service import ReadingCard
+from bot.library.records import ReadingCard
 from bot.scheduling.timers import TimerRecord
 from bot.services import POLL_CLOSE, poll_close_key
 from bot.ui import limits

@@ -10,7 +10,8 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.errors import UserError
-from bot.library.service import READING_LIMITS, LibraryService
+from bot.library.readings import READING_LIMITS
+from bot.library.service import LibraryService
 from bot.ui import library as cards
 from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.paginator import Page, send_paged

@@ -8,8 +8,9 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.errors import NotFound, UserError
+from bot.library.excerpts import EXCERPT_LIMITS
 from bot.library.search import MAX_QUERY_CHARS, compact_query
-from bot.library.service import EXCERPT_LIMITS, LibraryService
+from bot.library.service import LibraryService
 from bot.ui import library as cards
 from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.paginator import Page, fits_custom_id, send_paged

@@ -17,9 +17,9 @@ import discord
 from discord import app_commands
 
 from bot.library.citations import MONTHS
+from bot.library.records import Quote, ReadingCard, Syllabus, SyllabusWeek
 from bot.library.schemas import Event, Point, Resolution
 from bot.library.search import Hit
-from bot.library.service import Quote, ReadingCard, Syllabus, SyllabusWeek
 from bot.ui import limits
 from bot.ui.paginator import Page, clamp
 

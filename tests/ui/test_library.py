@@ -7,9 +7,9 @@ from datetime import date
 
 import discord
 
+from bot.library.records import Quote, ReadingCard, Syllabus, SyllabusWeek
 from bot.library.schemas import Adoption, Event, Point, Resolution
 from bot.library.search import Citation, Hit
-from bot.library.service import Quote, ReadingCard, Syllabus, SyllabusWeek
 from bot.ui import library as cards
 from bot.ui import limits
 
