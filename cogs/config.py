@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.client import StudyCircle
 from bot.config import CHANNEL_PURPOSES, GuildConfig
 from bot.timezones import zone_choices
+from bot.types import guild_id_of
 from bot.ui.checks import organiser_only
 
 ChannelPurpose = Literal["sessions", "readings", "polls", "log"]
@@ -47,7 +48,7 @@ class Config(commands.GroupCog, group_name="config"):
     @organiser_only()
     async def show(self, interaction: discord.Interaction) -> None:
         """Show this server's time zone, channels and organiser role."""
-        config = await self.bot.guild_config.get(interaction.guild_id)  # type: ignore[arg-type]
+        config = await self.bot.guild_config.get(guild_id_of(interaction))
         await interaction.response.send_message(embed=config_embed(config), ephemeral=True)
 
     @app_commands.command(
@@ -58,7 +59,7 @@ class Config(commands.GroupCog, group_name="config"):
     @organiser_only()
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
         """Set the server's time zone (used for sessions, readings and reminders)."""
-        config = await self.bot.guild_config.set_timezone(interaction.guild_id, zone)  # type: ignore[arg-type]
+        config = await self.bot.guild_config.set_timezone(guild_id_of(interaction), zone)
         await interaction.response.send_message(
             f"Time zone set to **{config.timezone}**.", ephemeral=True
         )
@@ -82,7 +83,7 @@ class Config(commands.GroupCog, group_name="config"):
         channel: discord.TextChannel,
     ) -> None:
         """Choose the channel the bot posts in for a purpose."""
-        await self.bot.guild_config.set_channel(interaction.guild_id, purpose, channel.id)  # type: ignore[arg-type]
+        await self.bot.guild_config.set_channel(guild_id_of(interaction), purpose, channel.id)
         await interaction.response.send_message(
             f"The **{purpose}** channel is now {channel.mention}.", ephemeral=True
         )
@@ -95,7 +96,7 @@ class Config(commands.GroupCog, group_name="config"):
     @organiser_only()
     async def organiser_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
         """Let members with this role run organiser commands (besides Manage Server)."""
-        await self.bot.guild_config.set_organiser_role(interaction.guild_id, role.id)  # type: ignore[arg-type]
+        await self.bot.guild_config.set_organiser_role(guild_id_of(interaction), role.id)
         await interaction.response.send_message(
             f"Members with {role.mention} can now run organiser commands.", ephemeral=True
         )

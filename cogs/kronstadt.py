@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.library.schemas import Resolution
+from bot.ui import embeds, history
 from bot.ui import library as cards
 from bot.ui.paginator import Page, send_paged
 
@@ -19,20 +20,20 @@ class ResolutionPages:
     """The whole resolution: opening (dates, preamble, points at a glance), points, context."""
 
     def __init__(self, resolution: Resolution) -> None:
-        self.embeds = cards.resolution_pages(resolution)
+        self.pages = history.resolution_pages(resolution)
 
     async def render(self, interaction: discord.Interaction, arg: str, number: int) -> Page:
-        return cards.page_of(self.embeds, number)
+        return embeds.page_of(self.pages, number)
 
 
 class PointPages:
     """One point per page, so Previous/Next step through the points."""
 
     def __init__(self, resolution: Resolution) -> None:
-        self.embeds = [cards.point_embed(resolution, p) for p in resolution.points]
+        self.pages = [history.point_embed(resolution, p) for p in resolution.points]
 
     async def render(self, interaction: discord.Interaction, arg: str, number: int) -> Page:
-        return cards.page_of(self.embeds, number)
+        return embeds.page_of(self.pages, number)
 
 
 class Kronstadt(commands.Cog):

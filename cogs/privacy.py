@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import StudyCircle
+from bot.types import guild_id_of
 from bot.ui.views import StudyView
 
 CONFIRM_SECONDS = 120
@@ -29,8 +30,7 @@ class ConfirmDeletion(StudyView):
     @discord.ui.button(label="Delete my data", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _button: discord.ui.Button) -> None:
         removed = await self.bot.services.privacy.delete_member_data(
-            interaction.guild_id,  # type: ignore[arg-type]
-            interaction.user.id,
+            guild_id_of(interaction), interaction.user.id
         )
         self.stop()
         summary = "\n".join(f"• {line}" for line in removed.lines())

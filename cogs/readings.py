@@ -10,7 +10,10 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.errors import UserError
-from bot.library.service import READING_LIMITS, LibraryService
+from bot.library.readings import READING_LIMITS
+from bot.library.service import LibraryService
+from bot.types import guild_id_of
+from bot.ui import embeds
 from bot.ui import library as cards
 from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.paginator import Page, send_paged
@@ -47,8 +50,8 @@ class SyllabusPages:
     async def render(self, interaction: discord.Interaction, arg: str, number: int) -> Page:
         if interaction.guild_id is None:
             raise UserError("The reading list belongs to a server; open it there.")
-        embeds, _ = await self.context.syllabus_pages(interaction.guild_id)
-        return cards.page_of(embeds, number)
+        pages, _ = await self.context.syllabus_pages(interaction.guild_id)
+        return embeds.page_of(pages, number)
 
 
 class AddReadingModal(StudyModal, title="Add a reading"):
@@ -89,8 +92,7 @@ class AddReadingModal(StudyModal, title="Add a reading"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await require_organiser(interaction)  # the role may have gone since the form opened
-        guild_id = interaction.guild_id
-        assert guild_id is not None  # the command is guild-only
+        guild_id = guild_id_of(interaction)
         year_text = self.year.value.strip()
         if year_text and not year_text.isdecimal():
             raise UserError(f"The year should be a number such as 1921, not {year_text[:10]!r}.")
@@ -105,7 +107,7 @@ class AddReadingModal(StudyModal, title="Add a reading"):
         )
         embed = cards.reading_embed(card, done=0)
         await interaction.response.send_message(
-            f"Added *{cards.clip(card.title, 300)}* to this server's readings. "
+            f"Added *{embeds.clip(card.title, 300)}* to this server's readings. "
             "Put it in a week with `/reading assign`.",
             embed=embed,
             ephemeral=True,
@@ -134,14 +136,14 @@ class Readings(commands.GroupCog, group_name="reading"):
     @app_commands.command(name="list", extras={"example": "/reading list"})
     async def list_readings(self, interaction: discord.Interaction) -> None:
         """The syllabus week by week, with dates and readings."""
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        guild_id = guild_id_of(interaction)
         _, current_page = await self.context.syllabus_pages(guild_id)
         await send_paged(interaction, SYLLABUS_PAGES, number=current_page)
 
     @app_commands.command(name="current", extras={"example": "/reading current"})
     async def current(self, interaction: discord.Interaction) -> None:
         """This week's reading assignment."""
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        guild_id = guild_id_of(interaction)
         today = await self.context.today(guild_id)
         syllabus = await self.library.syllabus(guild_id, today)
         week = syllabus.current
@@ -151,9 +153,10 @@ class Readings(commands.GroupCog, group_name="reading"):
 
     @app_commands.command(name="info", extras={"example": "/reading info reading:Brinton"})
     @app_commands.describe(reading="Title, author or alias of the reading")
+    @app_commands.autocomplete(reading=cards.reading_choices)
     async def info(self, interaction: discord.Interaction, reading: str) -> None:
         """A reading's card: authors, summary, where to read it and its week."""
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        guild_id = guild_id_of(interaction)
         card = await self.library.reading(guild_id, reading)
         done = await self.library.done_count(guild_id, card.id)
         label, starts = None, None
@@ -168,14 +171,15 @@ class Readings(commands.GroupCog, group_name="reading"):
         extras={"example": "/reading assign reading:Brinton week:2", "organiser": True},
     )
     @app_commands.describe(reading="The reading to schedule", week="Syllabus week, 1 to 52")
+    @app_commands.autocomplete(reading=cards.reading_choices)
     @organiser_only()
     async def assign(self, interaction: discord.Interaction, reading: str, week: int) -> None:
         """Put a reading in a week of this server's syllabus."""
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        guild_id = guild_id_of(interaction)
         card = await self.library.assign(guild_id, reading, week, by=interaction.user.id)
         label = self.bot.content.meta.week_labels.get(week)
         await interaction.response.send_message(
-            f"*{cards.clip(card.title, 300)}* is now in {cards.week_name(week, label)}.",
+            f"*{embeds.clip(card.title, 300)}* is now in {cards.week_name(week, label)}.",
             ephemeral=True,
         )
 
@@ -187,23 +191,15 @@ class Readings(commands.GroupCog, group_name="reading"):
 
     @app_commands.command(name="done", extras={"example": "/reading done reading:Pirani"})
     @app_commands.describe(reading="The reading you have finished")
+    @app_commands.autocomplete(reading=cards.reading_choices)
     async def done(self, interaction: discord.Interaction, reading: str) -> None:
         """Mark a reading as done and see your progress."""
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        guild_id = guild_id_of(interaction)
         card, newly = await self.library.mark_done(guild_id, interaction.user.id, reading)
         progress = await self.library.progress(guild_id, interaction.user.id)
         await interaction.response.send_message(
             cards.done_message(card, newly, len(progress.done), progress.total), ephemeral=True
         )
-
-    @info.autocomplete("reading")
-    @assign.autocomplete("reading")
-    @done.autocomplete("reading")
-    async def reading_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
-        return cards.choices(await self.library.complete_readings(guild_id, str(current or "")))
 
 
 async def setup(bot: StudyCircle) -> None:

@@ -23,8 +23,8 @@ from bot.scheduling.sessions import NO_SCHEDULE, WEEKDAY_NAMES
 from bot.scheduling.timers import delivery_nonce
 from bot.timezones import zone_choices
 from bot.ui.checks import organiser_only
+from bot.ui.embeds import fit
 from bot.ui.faults import NotDelivered, fault_notes
-from bot.ui.library import fit
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, EMBED_FIELD_VALUE, truncate
 from bot.ui.schedule_change import (
     apply_schedule,

@@ -8,8 +8,11 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.errors import NotFound, UserError
+from bot.library.excerpts import EXCERPT_LIMITS
 from bot.library.search import MAX_QUERY_CHARS, compact_query
-from bot.library.service import EXCERPT_LIMITS, LibraryService
+from bot.library.service import LibraryService
+from bot.types import guild_id_of
+from bot.ui import embeds
 from bot.ui import library as cards
 from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.paginator import Page, fits_custom_id, send_paged
@@ -40,7 +43,7 @@ async def search_embeds(library: LibraryService, guild_id: int, query: str) -> l
     hits = await library.search(guild_id, query, limit=SEARCH_HITS + 1)
     if not hits:
         raise NotFound(
-            f"Nothing matches {cards.clip(' '.join(query.split()), 80)!r}. Try a name "
+            f"Nothing matches {embeds.clip(' '.join(query.split()), 80)!r}. Try a name "
             "(Pirani, Malatesta), a place or a distinctive word such as 'soviets'."
         )
     shown = hits[:SEARCH_HITS]
@@ -56,8 +59,8 @@ class SearchPages:
     async def render(self, interaction: discord.Interaction, arg: str, number: int) -> Page:
         if interaction.guild_id is None:
             raise UserError("Search from inside a server.")
-        embeds = await search_embeds(self.bot.services.library, interaction.guild_id, arg)
-        return cards.page_of(embeds, number)
+        pages = await search_embeds(self.bot.services.library, interaction.guild_id, arg)
+        return embeds.page_of(pages, number)
 
 
 class AddExcerptModal(StudyModal, title="Add an excerpt"):
@@ -102,8 +105,7 @@ class AddExcerptModal(StudyModal, title="Add an excerpt"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await require_organiser(interaction)  # the role may have gone since the form opened
-        guild_id = interaction.guild_id
-        assert guild_id is not None  # the command is guild-only
+        guild_id = guild_id_of(interaction)
         quote = await self.library.add_excerpt(
             guild_id,
             interaction.user.id,
@@ -147,30 +149,31 @@ class Sources(commands.GroupCog, group_name="source"):
         query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
     ) -> None:
         """Search excerpts, readings, the Kronstadt resolution and the timeline."""
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
-        embeds = await search_embeds(self.library, guild_id, query)  # checks the query first
+        guild_id = guild_id_of(interaction)
+        pages = await search_embeds(self.library, guild_id, query)  # checks the query first
         arg = page_query(query)
         if arg is not None:
             await send_paged(interaction, SEARCH_PAGES, arg)
             return
-        first = embeds[0]
-        if len(embeds) > 1:
+        first = pages[0]
+        if len(pages) > 1:
             first.description = (
                 f"{first.description} Only this first page can be shown: search with fewer "
                 "words to page through the rest."
             )
-        await interaction.response.send_message(embed=cards.fit(first))
+        await interaction.response.send_message(embed=embeds.fit(first))
 
     @app_commands.command(name="quote", extras={"example": "/source quote author:Malatesta"})
     @app_commands.describe(author="Only quotations by this author (optional)")
     async def quote(self, interaction: discord.Interaction, author: str | None = None) -> None:
         """A random quotation with its source."""
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        guild_id = guild_id_of(interaction)
         quote = await self.library.quote(guild_id, author)
         await interaction.response.send_message(embed=cards.quote_embed(quote))
 
     @app_commands.command(name="cite", extras={"example": "/source cite reading:Brinton style:mla"})
     @app_commands.describe(reading="The reading to cite", style="Citation style (default Chicago)")
+    @app_commands.autocomplete(reading=cards.reading_choices)
     @app_commands.choices(
         style=[app_commands.Choice(name=label, value=value) for value, label in STYLES.items()]
     )
@@ -178,33 +181,26 @@ class Sources(commands.GroupCog, group_name="source"):
         self, interaction: discord.Interaction, reading: str, style: str = "chicago"
     ) -> None:
         """A ready-made citation of a reading, Chicago or MLA."""
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        guild_id = guild_id_of(interaction)
         citation = await self.library.cite(guild_id, reading, style)
         text = f"{citation}\n-# {STYLES.get(style, style)} style"
-        await interaction.response.send_message(cards.clip(text, 2000))
+        await interaction.response.send_message(embeds.clip(text, 2000))
 
     @app_commands.command(name="add", extras={"example": "/source add", "organiser": True})
     @app_commands.describe(reading="The reading the excerpt comes from (optional)")
+    @app_commands.autocomplete(reading=cards.reading_choices)
     @organiser_only()
     async def add(self, interaction: discord.Interaction, reading: str | None = None) -> None:
         """Add an excerpt for this server (opens a form)."""
         if reading:  # check it now rather than after the member has typed the excerpt
-            reading = (await self.library.reading(interaction.guild_id, reading)).id  # type: ignore[arg-type]
+            reading = (await self.library.reading(guild_id_of(interaction), reading)).id
         await interaction.response.send_modal(AddExcerptModal(self.library, reading))
-
-    @cite.autocomplete("reading")
-    @add.autocomplete("reading")
-    async def reading_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
-        return cards.choices(await self.library.complete_readings(guild_id, str(current or "")))
 
     @quote.autocomplete("author")
     async def author_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        guild_id: int = interaction.guild_id  # type: ignore[assignment]
+        guild_id = guild_id_of(interaction)
         return cards.choices(await self.library.complete_authors(guild_id, str(current or "")))
 
 

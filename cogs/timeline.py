@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.errors import UserError
+from bot.ui import embeds, history
 from bot.ui import library as cards
 from bot.ui.paginator import Page, send_paged
 
@@ -26,7 +27,7 @@ class TimelinePages:
             raise UserError("These pages are no longer available; run /timeline again.")
         year = int(arg) if arg else None
         events = self.bot.services.library.timeline(year)
-        return cards.page_of(cards.timeline_pages(events, year, self.titles), number)
+        return embeds.page_of(history.timeline_pages(events, year, self.titles), number)
 
 
 class Timeline(commands.Cog):

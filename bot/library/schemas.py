@@ -10,7 +10,14 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -106,7 +113,7 @@ class Reading(Strict):
 
     @field_validator("editors")
     @classmethod
-    def _someone(cls, editors: list[Person], info) -> list[Person]:  # type: ignore[no-untyped-def]
+    def _someone(cls, editors: list[Person], info: ValidationInfo) -> list[Person]:
         if not editors and not info.data.get("authors"):
             raise ValueError("a reading needs at least one author or editor")
         return editors

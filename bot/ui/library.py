@@ -1,125 +1,30 @@
-"""Embeds for the library cogs: reading cards, the syllabus, search hits, quotations, the
-Kronstadt resolution and the timeline.
+"""Embeds and autocomplete for the library cogs: reading cards, the syllabus, quotations and
+search hits (the resolution and the timeline are in :mod:`bot.ui.history`).
 
-Pure functions from domain objects to embeds. Every embed leaves through :func:`fit`, and long
-content is split into pages by size as well as by count, so nothing here can exceed Discord's
-limits whatever an organiser typed (the cog tests assert it on the longest real content).
+Pure functions from domain objects to embeds, all leaving through :func:`bot.ui.embeds.fit`
+and paged by size as well as by count (the cog tests assert it on the longest real content).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, overload
 
 import discord
 from discord import app_commands
 
 from bot.library.citations import MONTHS
-from bot.library.schemas import Event, Point, Resolution
+from bot.library.records import Quote, ReadingCard, Syllabus, SyllabusWeek
 from bot.library.search import Hit
-from bot.library.service import Quote, ReadingCard, Syllabus, SyllabusWeek
+from bot.types import guild_id_of, study_bot
 from bot.ui import limits
-from bot.ui.paginator import Page, clamp
+from bot.ui.embeds import PAGE_CHARS, clip, clip_markdown, fit, group, pack_fields, split_lines
 
-T = TypeVar("T")
-ChoiceValue = TypeVar("ChoiceValue", str, int)
 COLOUR = discord.Colour.dark_red()
-# Room left on a page for the title, footer and the odd field (6,000 in all per embed).
-PAGE_CHARS = 3800
-FIELDS_BUDGET = 5200
 _ISO_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
 KIND_MARKS = {"excerpt": "❝", "reading": "📖", "point": "⚓", "event": "📅"}
-
-
-# -- limits ---------------------------------------------------------------------------------
-def clip(text: str, limit: int) -> str:
-    return limits.truncate(text, limit)
-
-
-def clip_markdown(text: str, limit: int) -> str:
-    """Cut text that may hold ``**bold**`` pairs without leaving one open."""
-    if len(text) <= limit:
-        return text
-    cut = limits.truncate(text, limit)
-    if cut.count("**") % 2:
-        head, _, tail = cut.rpartition("**")
-        cut = head + tail
-    return cut
-
-
-def fit(embed: discord.Embed) -> discord.Embed:
-    """Enforce every embed limit: the last line of defence behind the page builders."""
-    if embed.title:
-        embed.title = clip(embed.title, limits.EMBED_TITLE)
-    if embed.description:
-        embed.description = clip(embed.description, limits.EMBED_DESCRIPTION)
-    if embed.author.name:
-        embed.set_author(name=clip(embed.author.name, limits.EMBED_AUTHOR))
-    if embed.footer.text:
-        embed.set_footer(text=clip(embed.footer.text, limits.EMBED_FOOTER))
-    for index, field in enumerate(embed.fields):
-        embed.set_field_at(
-            index,
-            name=clip(field.name or "\u200b", limits.EMBED_FIELD_NAME),
-            value=clip(field.value or "\u200b", limits.EMBED_FIELD_VALUE),
-            inline=bool(field.inline),
-        )
-    while len(embed.fields) > limits.EMBED_FIELDS:
-        embed.remove_field(-1)
-    while len(embed) > limits.EMBED_TOTAL and embed.fields:
-        embed.remove_field(-1)
-    if len(embed) > limits.EMBED_TOTAL and embed.description:
-        excess = len(embed) - limits.EMBED_TOTAL
-        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
-    return embed
-
-
-def group(
-    items: Sequence[T], size: Callable[[T], int], *, per_page: int, limit: int
-) -> list[list[T]]:
-    """Consecutive items in pages of at most ``per_page`` items and ``limit`` total size."""
-    pages: list[list[T]] = []
-    current: list[T] = []
-    used = 0
-    for item in items:
-        cost = size(item)
-        if current and (len(current) >= per_page or used + cost > limit):
-            pages.append(current)
-            current, used = [], 0
-        current.append(item)
-        used += cost
-    if current:
-        pages.append(current)
-    return pages
-
-
-def pack_blocks(blocks: Sequence[str], *, per_page: int, limit: int = PAGE_CHARS) -> list[str]:
-    """Join text blocks into page texts of at most ``per_page`` blocks and ``limit`` characters.
-
-    A block too long for a page of its own is split at paragraph or word breaks.
-    """
-    pieces = [piece for block in blocks for piece in limits.chunk(block, limit)]
-    pages = group(pieces, lambda piece: len(piece) + 2, per_page=per_page, limit=limit + 2)
-    return ["\n\n".join(page) for page in pages]
-
-
-def pack_fields(
-    fields: Sequence[tuple[str, str]], *, per_page: int, budget: int = FIELDS_BUDGET
-) -> list[list[tuple[str, str]]]:
-    """Group (name, value) fields into pages by count and by size."""
-    clipped = [
-        (clip(name, limits.EMBED_FIELD_NAME), clip(value, limits.EMBED_FIELD_VALUE))
-        for name, value in fields
-    ]
-    return group(clipped, lambda f: len(f[0]) + len(f[1]), per_page=per_page, limit=budget)
-
-
-def page_of(embeds: Sequence[discord.Embed], number: int) -> Page:
-    """The paginator's page ``number`` (clamped: an old button may point past the end)."""
-    number = clamp(number, len(embeds))
-    return Page(fit(embeds[number]), number, len(embeds))
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -247,22 +152,6 @@ def current_embed(week: SyllabusWeek, *, last_week: int) -> discord.Embed:
 WEEKS_PER_PAGE = 5
 
 
-def split_lines(text: str, limit: int) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut between lines (a huge line is cut too)."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        for part in limits.chunk(line, limit) or [""]:
-            if current and len(current) + 1 + len(part) > limit:
-                pieces.append(current)
-                current = part
-            else:
-                current = f"{current}\n{part}" if current else part
-    if current:
-        pieces.append(current)
-    return pieces
-
-
 def syllabus_blocks(syllabus: Syllabus) -> list[tuple[int | None, str]]:
     """Page-sized text blocks, whole weeks where they fit, each tagged with its week."""
     weeks: list[tuple[int | None, str, list[str]]] = []
@@ -368,115 +257,29 @@ def search_pages(hits: Sequence[Hit], query: str, *, more: bool = False) -> list
     return embeds
 
 
-# -- the Kronstadt resolution ---------------------------------------------------------------
-POINTS_PER_PAGE = 5
-
-
-def adoption_lines(resolution: Resolution) -> list[str]:
-    return [f"• **{partial_date(a.date)}** — {a.body}, {a.place}" for a in resolution.adopted]
-
-
-def point_block(point: Point) -> str:
-    return f"**{point.number}. {point.gist}**\n{point.text}\n*Context:* {point.note}"
-
-
-def resolution_pages(resolution: Resolution) -> list[discord.Embed]:
-    """Title and dates with the preamble and every point at a glance, then the points in
-    full with their notes, then the historical context."""
-    total = len(resolution.points)
-    first_lines = ["**Adopted**", *adoption_lines(resolution)]
-    if resolution.chair:
-        first_lines.append(f"Chaired by {resolution.chair}.")
-    first_lines += ["", f"*{resolution.preamble}*", "", f"**The {total} points at a glance**"]
-    first_lines += [f"{p.number}. {p.gist}" for p in resolution.points]
-    opening = pack_blocks(["\n".join(first_lines)], per_page=1)
-    embeds = [
-        discord.Embed(
-            title=resolution.title if i == 0 else "The Kronstadt resolution (continued)",
-            description=text,
-            colour=COLOUR,
-        )
-        for i, text in enumerate(opening)
-    ]
-    for points in group(
-        resolution.points,
-        lambda p: len(point_block(p)) + 2,
-        per_page=POINTS_PER_PAGE,
-        limit=PAGE_CHARS,
-    ):
-        span = str(points[0].number)
-        if len(points) > 1:
-            span = f"s {points[0].number}–{points[-1].number}"
-        embeds.append(
-            discord.Embed(
-                title=f"The Kronstadt resolution — point{span} of {total}",
-                description="\n\n".join(point_block(p) for p in points),
-                colour=COLOUR,
-            )
-        )
-    for text in pack_blocks([resolution.context], per_page=1):
-        embeds.append(
-            discord.Embed(
-                title="The Kronstadt resolution — context", description=text, colour=COLOUR
-            )
-        )
-    for embed in embeds:
-        embed.set_footer(text=f"One point with its context: /kronstadt point:<1–{total}>")
-    return [fit(embed) for embed in embeds]
-
-
-def point_embed(resolution: Resolution, point: Point) -> discord.Embed:
-    """One point, with the preamble it answers, its context and the dates of adoption."""
-    total = len(resolution.points)
-    embed = discord.Embed(
-        title=f"Point {point.number} of {total}: {point.gist}",
-        description=f"> {point.text}",
-        colour=COLOUR,
-    )
-    embed.set_author(name=clip(resolution.title, limits.EMBED_AUTHOR))
-    embed.add_field(name="Context", value=point.note, inline=False)
-    embed.add_field(name="The preamble", value=clip(resolution.preamble, 1024), inline=False)
-    embed.add_field(name="Adopted", value="\n".join(adoption_lines(resolution)), inline=False)
-    embed.set_footer(text="The whole resolution: /kronstadt")
-    return fit(embed)
-
-
-# -- the timeline ---------------------------------------------------------------------------
-EVENTS_PER_PAGE = 6
-
-
-def event_block(event: Event, reading_titles: Mapping[str, str]) -> str:
-    lines = [f"**{partial_date(event.date)}** — {event.title}", event.description]
-    related = [reading_titles[r] for r in event.readings if r in reading_titles]
-    if related:
-        lines.append("📖 " + "; ".join(f"*{title}*" for title in related))
-    return "\n".join(lines)
-
-
-def timeline_pages(
-    events: Sequence[Event], year: int | None, reading_titles: Mapping[str, str]
-) -> list[discord.Embed]:
-    years = sorted({e.year for e in events})
-    if year is not None:
-        title = f"Timeline: {year}"
-    else:
-        title = f"Timeline, {years[0]}–{years[-1]}" if len(years) > 1 else f"Timeline: {years[0]}"
-    texts = pack_blocks([event_block(e, reading_titles) for e in events], per_page=EVENTS_PER_PAGE)
-    embeds = []
-    for text in texts:
-        embed = discord.Embed(title=title, description=text, colour=COLOUR)
-        embed.set_footer(text="One year: /timeline year:<year>")
-        embeds.append(fit(embed))
-    return embeds
-
-
+# -- autocomplete ---------------------------------------------------------------------------
+@overload
+def choices(pairs: Iterable[tuple[str, str]]) -> list[app_commands.Choice[str]]: ...
+@overload
 def choices(
-    pairs: Iterable[tuple[str, str]], convert: Callable[[str], ChoiceValue] = str
-) -> list[app_commands.Choice[ChoiceValue]]:
-    """Autocomplete choices from the service's (name, value) pairs, within Discord's limits."""
-    out: list[app_commands.Choice[ChoiceValue]] = []
+    pairs: Iterable[tuple[str, str]], convert: Callable[[str], int]
+) -> list[app_commands.Choice[int]]: ...
+def choices(
+    pairs: Iterable[tuple[str, str]], convert: Callable[[str], Any] = str
+) -> list[app_commands.Choice[Any]]:
+    """Autocomplete choices from the service's (name, value) pairs, within Discord's limits;
+    ``convert`` turns each value into the parameter's type (``int`` for numbers)."""
+    out: list[app_commands.Choice[Any]] = []
     for name, value in pairs:
         out.append(app_commands.Choice(name=clip(name, limits.CHOICE_NAME), value=convert(value)))
         if len(out) >= limits.CHOICES:
             break
     return out
+
+
+async def reading_choices(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for a ``reading`` parameter: this server's readings, best match first."""
+    library = study_bot(interaction).services.library
+    return choices(await library.complete_readings(guild_id_of(interaction), str(current or "")))

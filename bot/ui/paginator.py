@@ -37,7 +37,9 @@ class PageButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"pg:(?P<key>[a-z_]+):(?P<number>\d+):(?P<owner>\d+):(?P<arg>" + ARG_PATTERN + ")",
 ):
-    def __init__(self, key: str, number: int, owner: int, arg: str, *, label: str, disabled: bool):
+    def __init__(
+        self, key: str, number: int, owner: int, arg: str, *, label: str, disabled: bool
+    ) -> None:
         self.key, self.number, self.owner, self.arg = key, number, owner, arg
         super().__init__(
             discord.ui.Button(
@@ -50,14 +52,15 @@ class PageButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> PageButton:
+        label = item.label if isinstance(item, discord.ui.Button) else None
         return cls(
             match["key"],
             int(match["number"]),
             int(match["owner"]),
             match["arg"],
-            label=item.label or "",
+            label=label or "",
             disabled=False,
         )
 

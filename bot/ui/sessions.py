@@ -17,7 +17,7 @@ from discord.utils import format_dt
 
 from bot.durations import format_duration
 from bot.errors import UserError
-from bot.library.service import ReadingCard, SyllabusWeek
+from bot.library.records import ReadingCard, SyllabusWeek
 from bot.scheduling import RsvpCounts, ScheduleInfo, SessionOccurrence, parse_token
 from bot.scheduling.sessions import OccurrenceLinks
 from bot.types import StudyBot, study_bot

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.client import StudyCircle
-from bot.library.service import READING_LIMITS
+from bot.library.readings import READING_LIMITS
 from bot.scheduling.clock import FakeClock
 from discord_double import DiscordDouble
 from tests.cogs.library_support import (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.client import StudyCircle
-from bot.library.service import EXCERPT_LIMITS
+from bot.library.excerpts import EXCERPT_LIMITS
 from cogs.sources import page_query
 from discord_double import DiscordDouble
 from tests.cogs.library_support import (

@@ -244,3 +244,28 @@ async def test_autocomplete_limits_and_ranking(service) -> None:
     assert service.complete_points("handicraft")[0][1] == "15"
     assert service.complete_years("192")[0] == ("1920", "1920")
     assert len(await service.complete_excerpts(G2, "")) == 3  # the other guild sees pack only
+
+
+async def test_set_start_date_moves_week_one_and_persists(service, pack, session_factory) -> None:
+    assert await service.start_date(G1, date(2024, 3, 6)) == date(2024, 3, 4)  # set on first use
+    await service.set_start_date(G1, date(2024, 4, 1))  # changes the stored start
+    assert await service.start_date(G1) == date(2024, 4, 1)
+    assert await service.current_week(G1, date(2024, 4, 15)) == 3
+    assert (await service.syllabus(G1, date(2024, 4, 15))).weeks[0].starts == date(2024, 4, 1)
+    fresh = LibraryService(pack, session_factory, clock=lambda: NOW)
+    assert await fresh.start_date(G1) == date(2024, 4, 1)
+    assert await fresh.start_date(G2, date(2024, 3, 6)) == date(2024, 3, 4)  # G2 untouched
+
+
+async def test_remove_excerpt_forgets_it_everywhere(service, pack, session_factory) -> None:
+    quote = await service.add_excerpt(
+        G1, 7, "Ida Mett", "The Kronstadt Uprising", "1938", "The sailors wanted free soviets."
+    )
+    removed = await service.remove_excerpt(G1, quote.ref.upper())  # "G12" names it too
+    assert removed == quote
+    assert quote.ref not in {q.ref for q in await service.quotes(G1)}
+    fresh = LibraryService(pack, session_factory, clock=lambda: NOW)
+    assert quote.ref not in {q.ref for q in await fresh.quotes(G1)}
+    for ref in (quote.ref, "serge-kronstadt-prisoners", "gx", ""):
+        with pytest.raises(NotFound):
+            await service.remove_excerpt(G1, ref)

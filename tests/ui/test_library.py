@@ -7,11 +7,11 @@ from datetime import date
 
 import discord
 
+from bot.library.records import Quote, ReadingCard, Syllabus, SyllabusWeek
 from bot.library.schemas import Adoption, Event, Point, Resolution
 from bot.library.search import Citation, Hit
-from bot.library.service import Quote, ReadingCard, Syllabus, SyllabusWeek
+from bot.ui import embeds, history, limits
 from bot.ui import library as cards
-from bot.ui import limits
 
 
 def assert_fits(embed: discord.Embed) -> None:
@@ -52,7 +52,7 @@ def test_partial_dates() -> None:
 
 def test_the_largest_resolution_fits_and_keeps_every_point() -> None:
     resolution = huge_resolution()
-    pages = cards.resolution_pages(resolution)
+    pages = history.resolution_pages(resolution)
     for embed in pages:
         assert_fits(embed)
     text = "\n".join(e.description or "" for e in pages)
@@ -60,17 +60,17 @@ def test_the_largest_resolution_fits_and_keeps_every_point() -> None:
         assert f"**{point.number}. {point.gist}**" in text
     assert text.count("*Context:*") == 30
     for point in resolution.points:
-        assert_fits(cards.point_embed(resolution, point))
+        assert_fits(history.point_embed(resolution, point))
 
 
 def test_blocks_and_fields_never_overflow() -> None:
-    pages = cards.pack_blocks(["x" * 10_000, "short", "y " * 3000], per_page=3)
-    assert all(len(p) <= cards.PAGE_CHARS for p in pages)
+    pages = embeds.pack_blocks(["x" * 10_000, "short", "y " * 3000], per_page=3)
+    assert all(len(p) <= embeds.PAGE_CHARS for p in pages)
     assert "short" in "".join(pages)
-    groups = cards.pack_fields([("n" * 300, "v" * 2000)] * 12, per_page=5)
+    groups = embeds.pack_fields([("n" * 300, "v" * 2000)] * 12, per_page=5)
     assert sum(len(g) for g in groups) == 12
     for group in groups:
-        assert sum(len(n) + len(v) for n, v in group) <= cards.FIELDS_BUDGET
+        assert sum(len(n) + len(v) for n, v in group) <= embeds.FIELDS_BUDGET
 
 
 def test_search_pages_with_the_longest_hits_fit() -> None:
@@ -123,7 +123,7 @@ def test_quote_and_timeline_fit() -> None:
     event = Event(
         id="e", date="1921-03", precision="month", title="T" * 200, description="d " * 500
     )
-    pages = cards.timeline_pages([event] * 40, None, {})
+    pages = history.timeline_pages([event] * 40, None, {})
     assert sum((e.description or "").count("**March 1921**") for e in pages) == 40
     for embed in pages:
         assert_fits(embed)

@@ -11,7 +11,7 @@ from discord import app_commands
 from bot.discussion.native import native_duration_hours, validate_native_poll
 from bot.discussion.polls import MAX_OPTIONS, PollInfo
 from bot.errors import UserError
-from bot.library.service import ReadingCard
+from bot.library.records import ReadingCard
 from bot.types import StudyBot, study_bot
 from bot.ui import limits
 from bot.ui.polls.ballots import poll_view

@@ -1,0 +1,153 @@
+"""Excerpts: the pack's quotations plus the ones a server's organisers add, and random quotes.
+
+A server's excerpts are quotable and searchable in that server only; each is named ``g<id>``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models.library import LibraryExcerpt
+from bot.errors import NotFound, UserError
+from bot.library.guild_cache import GuildCache
+from bot.library.loader import ContentPack, match_name
+from bot.library.readings import ReadingCatalogue
+from bot.library.records import Quote, excerpt_number, pack_quote, server_quote
+from bot.library.text import normalise_key
+from bot.text import one_line
+
+EXCERPT_LIMITS = {"author": 200, "work": 300, "date": 64, "text": 1800}
+MIN_EXCERPT_TEXT = 10
+MAX_EXCERPTS_PER_GUILD = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class NewExcerpt:
+    """An excerpt as an organiser typed it, tidied and checked (see :func:`check_new_excerpt`)."""
+
+    author: str
+    work: str
+    date: str
+    text: str
+
+
+def check_new_excerpt(author: str, work: str, date: str, text: str) -> NewExcerpt:
+    """Whitespace tidied, every field checked; a ``UserError`` names the first problem."""
+    values = {
+        "author": " ".join((author or "").split()),
+        "work": " ".join((work or "").split()),
+        "date": " ".join((date or "").split()),
+        "text": (text or "").strip(),
+    }
+    for name, value in values.items():
+        if not value:
+            raise UserError(f"An excerpt needs its {name}: say where the words come from.")
+        if len(value) > EXCERPT_LIMITS[name]:
+            raise UserError(
+                f"The {name} is too long ({len(value)} characters; at most {EXCERPT_LIMITS[name]})."
+            )
+    if len(values["text"]) < MIN_EXCERPT_TEXT:
+        raise UserError(f"The excerpt text is too short (at least {MIN_EXCERPT_TEXT} characters).")
+    return NewExcerpt(**values)
+
+
+class ExcerptCollection:
+    """Every excerpt a server can quote, and the ones its organisers add or remove."""
+
+    def __init__(
+        self,
+        pack: ContentPack,
+        catalogue: ReadingCatalogue,
+        cache: GuildCache,
+        session_factory: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.pack = pack
+        self._catalogue = catalogue
+        self._cache = cache
+        self._sessions = session_factory
+        self._clock = clock
+
+    async def add(
+        self,
+        guild_id: int,
+        added_by: int,
+        author: str,
+        work: str,
+        date: str,
+        text: str,
+        reading_id: str | None = None,
+    ) -> Quote:
+        """Store an excerpt for this server; searchable and quotable there only."""
+        entries = await self._cache.entries(guild_id)
+        new = check_new_excerpt(author, work, date, text)
+        if reading_id:
+            reading_id = (await self._catalogue.find(guild_id, reading_id)).id
+        if len(entries.excerpts) >= MAX_EXCERPTS_PER_GUILD:
+            raise UserError(
+                f"This server already has {MAX_EXCERPTS_PER_GUILD} excerpts; remove some first."
+            )
+        row = LibraryExcerpt(
+            guild_id=guild_id,
+            author=new.author,
+            work=new.work,
+            date_text=new.date,
+            text=new.text,
+            reading_id=reading_id or None,
+            added_by=added_by,
+            created_at=self._clock(),
+        )
+        async with self._sessions() as session, session.begin():
+            session.add(row)
+        quote = server_quote(row)
+        self._cache.excerpt_added(guild_id, row.id, quote)
+        return quote
+
+    async def remove(self, guild_id: int, ref: str) -> Quote:
+        """Delete one of this server's excerpts (``g<number>``); pack excerpts cannot be removed."""
+        entries = await self._cache.entries(guild_id)
+        number = excerpt_number(ref)
+        quote = entries.excerpts.get(number) if number is not None else None
+        if number is None or quote is None:
+            raise NotFound(f"This server has no added excerpt {ref!r}.")
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                delete(LibraryExcerpt).where(
+                    LibraryExcerpt.guild_id == guild_id, LibraryExcerpt.id == number
+                )
+            )
+        self._cache.excerpt_removed(guild_id, number)
+        return quote
+
+    async def all(self, guild_id: int) -> list[Quote]:
+        """The pack's excerpts, then this server's."""
+        entries = await self._cache.entries(guild_id)
+        return [*map(pack_quote, self.pack.excerpts), *entries.excerpts.values()]
+
+    async def random(
+        self, guild_id: int, author: str | None = None, rng: random.Random | None = None
+    ) -> Quote:
+        """A random excerpt, optionally by an author (matched tolerantly: "Malatesa" works)."""
+        rng = rng or random.Random()
+        quotes = await self.all(guild_id)
+        if author and author.strip():
+            keys: dict[str, str] = {}
+            for q in quotes:
+                key = normalise_key(q.author)
+                keys.setdefault(key, q.author)
+                keys.setdefault(key.split()[-1] if key else key, q.author)
+            name = match_name(author, keys)
+            if name is None:
+                raise NotFound(
+                    f"No excerpts by {one_line(author, 80)!r}. Leave the author empty for any quotation."
+                )
+            quotes = [q for q in quotes if q.author == name]
+        if not quotes:
+            raise NotFound("There are no excerpts yet. Organisers can add one with /source add.")
+        return rng.choice(quotes)
