@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz, process
 
+from bot.library.glossary import Glossary, GlossaryEntry, GlossaryFile, entry_keys
 from bot.library.schemas import (
     Event,
     Excerpt,
@@ -36,7 +37,9 @@ FILES = {
     "excerpts": "excerpts.yaml",
     "kronstadt": "kronstadt.yaml",
     "timeline": "timeline.yaml",
+    "glossary": "glossary.yaml",
 }
+OPTIONAL_FILES = {"glossary"}  # a pack without a glossary loads with an empty one
 M = TypeVar("M", bound=BaseModel)
 NAME_MATCH_CUTOFF = 78  # rapidfuzz ratio; "piriani"->"pirani" scores 92, unrelated names < 60
 
@@ -69,11 +72,13 @@ class ContentPack:
     resolution: Resolution
     events: list[Event]
     directory: Path | None = None
+    glossary_entries: list[GlossaryEntry] = field(default_factory=list)
     _by_id: dict[str, Reading] = field(default_factory=dict, repr=False)
     _authors: dict[str, str] = field(default_factory=dict, repr=False)
     _excerpts: dict[str, Excerpt] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.glossary = Glossary(self.glossary_entries)
         self._by_id = {r.id: r for r in self.readings}
         self._excerpts = {e.id: e for e in self.excerpts}
         for name in self.author_names():
@@ -234,12 +239,17 @@ def load_pack(directory: Path | str) -> ContentPack:
     problems: list[str] = []
     if not directory.is_dir():
         raise ContentError([f"{directory}: not a directory (set CONTENT_DIR to a content pack)"])
-    raw = {key: _read_yaml(directory / name, labels[key], problems) for key, name in FILES.items()}
+    raw = {
+        key: _read_yaml(directory / name, labels[key], problems)
+        for key, name in FILES.items()
+        if key not in OPTIONAL_FILES or (directory / name).exists()
+    }
     meta = _validate(PackMeta, raw["pack"], labels["pack"], problems)
     readings = _validate(ReadingsFile, raw["readings"], labels["readings"], problems)
     excerpts = _validate(ExcerptsFile, raw["excerpts"], labels["excerpts"], problems)
     resolution = _validate(Resolution, raw["kronstadt"], labels["kronstadt"], problems)
     timeline = _validate(TimelineFile, raw["timeline"], labels["timeline"], problems)
+    glossary = _validate(GlossaryFile, raw.get("glossary"), labels["glossary"], problems)
 
     reading_ids = {r.id for r in readings.readings} if readings else set()
     if readings:
@@ -263,6 +273,28 @@ def load_pack(directory: Path | str) -> ContentPack:
                             f"{labels['timeline']}: events[{index}] (id {event.id!r}): field "
                             f"'readings': unknown reading id {ref!r}"
                         )
+    if readings:
+        for index, reading in enumerate(readings.readings):
+            if reading.part_of and reading.part_of not in reading_ids:
+                problems.append(
+                    f"{labels['readings']}: readings[{index}] (id {reading.id!r}): field "
+                    f"'part_of': unknown reading id {reading.part_of!r}"
+                )
+            elif reading.part_of == reading.id:
+                problems.append(
+                    f"{labels['readings']}: readings[{index}] (id {reading.id!r}): field "
+                    f"'part_of': a reading cannot be part of itself"
+                )
+    if glossary:
+        _check_glossary(
+            glossary.entries,
+            labels["glossary"],
+            reading_ids=reading_ids if readings else None,
+            points=len(resolution.points) if resolution else None,
+            event_ids={e.id for e in timeline.events} if timeline else None,
+            excerpt_ids={e.id for e in excerpts.excerpts} if excerpts else None,
+            problems=problems,
+        )
     if resolution:
         for index, point in enumerate(resolution.points):
             if point.number != index + 1:
@@ -299,6 +331,7 @@ def load_pack(directory: Path | str) -> ContentPack:
         resolution=resolution,
         events=timeline.events,
         directory=directory,
+        glossary_entries=glossary.entries if glossary else [],
     )
 
 
@@ -307,6 +340,52 @@ def print_problems(directory: Path, error: ContentError) -> None:
     print(f"content pack {directory} is invalid:", file=sys.stderr)
     for problem in error.problems:
         print(f"  {problem}", file=sys.stderr)
+
+
+def _check_glossary(
+    entries: list[GlossaryEntry],
+    label: str,
+    *,
+    reading_ids: set[str] | None,
+    points: int | None,
+    event_ids: set[str] | None,
+    excerpt_ids: set[str] | None,
+    problems: list[str],
+) -> None:
+    """Cross-check a glossary: unique ids, unambiguous names, and every id it refers to."""
+    _duplicates(label, "entries", [e.id for e in entries], problems)
+    entry_ids = {e.id for e in entries}
+    owner: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        where = f"{label}: entries[{index}] (id {entry.id!r})"
+        for key in sorted(entry_keys(entry)):
+            first = owner.setdefault(key, index)
+            if first != index:
+                problems.append(
+                    f"{where}: field 'aliases': {key!r} also names entries[{first}] "
+                    f"(id {entries[first].id!r}); a look-up would be ambiguous"
+                )
+        checks: list[tuple[str, list[str], set[str] | None, str]] = [
+            ("readings", entry.readings, reading_ids, "reading"),
+            ("events", entry.events, event_ids, "timeline event"),
+            ("excerpts", entry.excerpts, excerpt_ids, "excerpt"),
+            ("see_also", entry.see_also, entry_ids, "glossary entry"),
+        ]
+        for field_name, refs, known, what in checks:
+            if known is None:
+                continue
+            for ref in refs:
+                if ref not in known:
+                    problems.append(f"{where}: field '{field_name}': unknown {what} id {ref!r}")
+        if entry.id in entry.see_also:
+            problems.append(f"{where}: field 'see_also': an entry cannot refer to itself")
+        if points is not None:
+            for number in entry.points:
+                if number > points:
+                    problems.append(
+                        f"{where}: field 'points': no point {number} (the resolution has "
+                        f"{points} points)"
+                    )
 
 
 def check_command(directory: Path) -> int:
@@ -319,6 +398,6 @@ def check_command(directory: Path) -> int:
     print(
         f"ok: {pack.meta.name!r} ({pack.meta.id}): {len(pack.readings)} readings, "
         f"{len(pack.excerpts)} excerpts, {len(pack.resolution.points)} resolution points, "
-        f"{len(pack.events)} timeline events"
+        f"{len(pack.events)} timeline events, {len(pack.glossary)} glossary entries"
     )
     return 0

@@ -105,6 +105,13 @@ class Reading(Strict):
     prompts: list[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=300)]
     ] = []
+    # Where and when the text first appeared, when that differs from the edition cited above
+    # (free text: "as a chapter of Bloodstained (AK Press, 2017)").
+    first_published: Text | None = None
+    # The id of another reading this one is printed in (the week-4 essay inside the week-10 book).
+    part_of: Slug | None = None
+    # An editor's note for readers: what the reading list says differently, what is unverified.
+    note: Text | None = None
 
     @field_validator("date")
     @classmethod
@@ -147,6 +154,17 @@ class Excerpt(Strict):
     tags: list[Slug] = []
     note: Text | None = None
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
+    # Where the words come from. The shipped pack gives every excerpt a locator and a url (a
+    # content test holds it); other packs may leave them out.
+    translator: Text | None = None  # "Paul Sharkey"; None for texts written in English
+    edition: Text | None = None  # the edition quoted: "Berlin: Der Syndikalist, 1922"
+    locator: Text | None = None  # "p. 25", "ch. II", "Preface, pp. v–vi", "section H.3.8"
+    url: Url | None = None  # the public text the words were checked against
+    first_published: Text | None = None  # "Volontà (Ancona), 16 August 1919"
+    quoted_in: Text | None = None  # set when the wording was read in another published text
+    # How the wording was checked, omissions marked […], differences from other versions.
+    verbatim_note: Text | None = None
+    verified: bool = True  # False: the wording has not been checked against the text at url
 
 
 class ExcerptsFile(Strict):
@@ -157,6 +175,8 @@ class Adoption(Strict):
     date: PartialDate
     place: Text
     body: Text
+    chair: Text | None = None  # who presided over this meeting, when a source says so
+    note: Text | None = None
 
     @field_validator("date")
     @classmethod
@@ -182,6 +202,10 @@ class Resolution(Strict):
     ]
     points: Annotated[list[Point], Field(min_length=1)]
     context: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)]
+    # Other titles the document goes by (the reading list's "… Ships of the Line").
+    aliases: list[Text] = []
+    # The published English translations this rendering was compared with, one line each.
+    translations: list[Text] = []
 
 
 Precision = Literal["day", "month", "year"]
@@ -196,11 +220,20 @@ class Event(Strict):
         str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1000)
     ]
     readings: list[Slug] = []
+    # The same day in the Julian calendar ("25 October 1917"), which Russia used until
+    # 31 January 1918 (Old Style); `date` is always New Style.
+    old_style: Text | None = None
+    end_date: PartialDate | None = None  # last day of an event that spans several days
 
     @field_validator("date")
     @classmethod
     def _date(cls, value: str) -> str:
         return check_partial_date(value)
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_date(cls, value: str | None) -> str | None:
+        return None if value is None else check_partial_date(value)
 
     @property
     def year(self) -> int:

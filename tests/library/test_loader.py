@@ -78,7 +78,7 @@ def test_bad_reading_reference(pack_dir: Path) -> None:
         in message
     )
     assert (
-        "timeline.yaml: events[2] (id 'workers-control-decree'): field 'readings': unknown reading id 'ghost'"
+        "timeline.yaml: events[2] (id 'july-days'): field 'readings': unknown reading id 'ghost'"
         in message
     )
 
