@@ -20,6 +20,7 @@ from aiohttp import BodyPartReader, web
 
 from .gateway import GatewayHub
 from .messages import UploadedFile
+from .ratelimit import GlobalRateLimit, global_limit_response
 from .routes.base import NO_CONTENT, Call, RestError, Route, Router, json_response
 from .routes.channels import ChannelRoutes
 from .routes.commands import CommandRoutes
@@ -93,6 +94,7 @@ class RestApi(
         self.validation_errors: list[str] = []
         self.unhandled: list[RecordedRequest] = []
         self.faults: list[Fault] = []
+        self.global_limit = GlobalRateLimit()
         self._router = Router()
         add = self._router.add
         self.register_identity_routes(add)
@@ -118,8 +120,12 @@ class RestApi(
             params=params,
         )
         self.requests.append(record)
+        wait = self.global_limit.check(request.headers.get("Authorization", ""), path)
         try:
-            response = await self._answer(record, route, params)
+            if wait is not None:
+                response = global_limit_response(wait)
+            else:
+                response = await self._answer(record, route, params)
         finally:
             self.on_change()
         record.status = response.status
