@@ -23,7 +23,7 @@ from bot.scheduling import PERSONAL_REMINDER, SESSION_ANNOUNCE, SESSION_REMINDER
 from bot.scheduling.clock import FakeClock
 from bot.scheduling.timers import DONE, FAILED
 from bot.services import POLL_CLOSE
-from cogs.sessions import EVENT_PERMISSION_NOTE
+from bot.ui.session_events import EVENT_PERMISSION_NOTE
 from discord_double import DiscordDouble
 from discord_double.interactions import InteractionReply
 from discord_double.server import RecordedRequest
