@@ -7,7 +7,7 @@ import logging
 
 import discord
 
-from bot.scheduling import ScheduleInfo, SessionOccurrence
+from bot.scheduling.sessions import ScheduleInfo, SessionOccurrence
 from bot.types import StudyBot
 from bot.ui.faults import fault_notes
 from bot.ui.limits import truncate
