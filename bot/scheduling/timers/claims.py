@@ -11,7 +11,7 @@ import itertools
 import logging
 import os
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -53,20 +53,17 @@ class TimerClaims:
         self.name = name
         self._claims = itertools.count(1)
 
-    async def pending_due_times(self, keep: ShardFilter | None) -> list[tuple[datetime, int]]:
+    async def pending_due_times(self, keep: ShardFilter | None) -> Sequence[tuple[datetime, int]]:
         """``(due_at, id)`` of every pending row of the servers ``keep`` selects (all: None)."""
         async with self._session_factory() as s:
             if keep is None:
-                rows = (
-                    await s.execute(select(Timer.due_at, Timer.id).where(Timer.status == PENDING))
-                ).all()
-                return [(due, timer_id) for due, timer_id in rows]
-            with_guild = (
-                await s.execute(
-                    select(Timer.due_at, Timer.id, Timer.guild_id).where(Timer.status == PENDING)
-                )
-            ).all()
-        return [(due, timer_id) for due, timer_id, guild in with_guild if keep(guild)]
+                query = select(Timer.due_at, Timer.id).where(Timer.status == PENDING)
+                return (await s.execute(query)).tuples().all()
+            with_guild = select(Timer.due_at, Timer.id, Timer.guild_id).where(
+                Timer.status == PENDING
+            )
+            rows = (await s.execute(with_guild)).tuples().all()
+        return [(due, timer_id) for due, timer_id, guild in rows if keep(guild)]
 
     async def claim(self, ids: list[int], now: datetime, kinds: Iterable[str]) -> list[TimerRecord]:
         """Claim those of ``ids`` that are due, pending and of a handled kind; returns only
