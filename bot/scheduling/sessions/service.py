@@ -68,5 +68,4 @@ class SessionService:
         self.nudge_targets = preferences.nudge_targets
         # The rolling timer horizon (timer_sync.py)
         self.after_timer = session_timers.after_timer
-        self.sync_timers = session_timers.sync_guild
         self.sync_all = session_timers.sync_all
