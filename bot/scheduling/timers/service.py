@@ -191,7 +191,9 @@ class TimerService:
                 return False
             row_guild = await s.scalar(select(Timer.guild_id).where(Timer.id == timer_id))
             assert row_guild is not None
-            self._forget_later(s, timer_id)  # the old heap entry must not fire early
+            # A dispatcher may keep an entry for the old time as well (the notify undoes the
+            # forget); claims check due_at, so the row still never fires early.
+            self._forget_later(s, timer_id)
             self._notify_later(s, TimerRecord(timer_id, row_guild, "", due_at, {}, PENDING))
             return True
 
