@@ -15,10 +15,14 @@ def test_every_cog_module_is_an_extension() -> None:
     names = extension_names()
     assert "cogs.general" in names
     assert "cogs.config" in names
+    # A module, or a package (a big cog split into private modules).
     expected = {
-        f"cogs.{p.stem}" for p in (PROJECT_ROOT / "cogs").glob("*.py") if not p.stem.startswith("_")
+        f"cogs.{p.stem}"
+        for p in (PROJECT_ROOT / "cogs").iterdir()
+        if not p.stem.startswith("_") and (p.suffix == ".py" or (p / "__init__.py").is_file())
     }
     assert set(names) == expected
+    assert "cogs.sessions" in names
 
 
 async def test_a_process_owns_only_its_shards_guilds(tmp_path: Path) -> None:

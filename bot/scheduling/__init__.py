@@ -1,22 +1,14 @@
 """Sessions, reminders and the timer core (no Discord imports).
 
-Wiring, in the bot's ``setup_hook`` (the cogs supply the handlers)::
-
-    timers = TimerService(session_factory)
-    sessions = SessionService(session_factory, timers)
-    reminders = ReminderService(session_factory, timers)
-    dispatcher = TimerDispatcher(
-        session_factory,
-        timers=timers,                      # so new/cancelled rows wake it
-        handlers={SESSION_ANNOUNCE: ..., SESSION_REMINDER: ..., SESSION_START: ...,
-                  SESSION_READING: ..., PERSONAL_REMINDER: ...},
-        shard_filter=lambda guild_id: (guild_id >> 22) % shard_count in shard_ids,  # or None
-        on_missed=tell_organisers,          # async (list[TimerRecord]) -> None
-    )
-    await dispatcher.start()
-    await sessions.sync_all()               # roll every server's timer horizon forward
-    ...
-    await dispatcher.stop()                 # in close()
+* :mod:`~.timers` — durable timer rows and the dispatcher that fires them (the rules live in
+  its docstring). The bot builds one :class:`TimerService` and one :class:`TimerDispatcher`
+  (:mod:`bot.client`); each cog registers handlers for its timer kinds in ``cog_load``.
+* :mod:`~.sessions` — the weekly schedule, RSVPs, reminder preferences and the session timers
+  on a rolling horizon, behind :class:`SessionService`.
+* :mod:`~.reminders` — members' own ``/remind me`` reminders.
+* :mod:`~.recurrence` (weekly occurrences across DST), :mod:`~.parsing` (dates, times, zones
+  and durations as members type them), :mod:`~.syllabus` (reading weeks follow the sessions),
+  :mod:`~.clock` (clocks and sleepers).
 
 Tests drive time with :class:`~bot.scheduling.clock.FakeClock`: pass ``clock=fake`` to the
 services and ``clock=fake, sleep_until=fake.sleep_until`` to the dispatcher, then

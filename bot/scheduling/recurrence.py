@@ -132,19 +132,3 @@ def next_occurrences(schedule: WeeklySchedule, after: datetime, count: int) -> l
             found.append(occurrence)
     found.sort()
     return found[:count]
-
-
-def occurrences_between(
-    schedule: WeeklySchedule, start: datetime, end: datetime, limit: int = 10_000
-) -> list[Occurrence]:
-    """Occurrences starting in ``(start, end]``, at most ``limit``."""
-    result: list[Occurrence] = []
-    cursor = start
-    while len(result) < limit:
-        batch = next_occurrences(schedule, cursor, min(200, limit - len(result)))
-        inside = [o for o in batch if o.start <= end]
-        result.extend(inside)
-        if len(inside) < len(batch) or not batch:
-            break
-        cursor = batch[-1].start
-    return result

@@ -7,23 +7,27 @@ that no longer happen and re-syncs the Discord events the same way.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
 
-from bot.scheduling import ScheduleInfo, SessionOccurrence
 from bot.scheduling.parsing import format_duration
+from bot.scheduling.sessions import ScheduleInfo, SessionOccurrence
 from bot.types import StudyBot, guild_id_of, study_bot
 from bot.ui.faults import fault_notes
 from bot.ui.session_events import EVENT_HORIZON, EVENT_PERMISSION_NOTE
 from bot.ui.sessions import (
     edit_announcement,
     long_date,
+    render_session,
     sessions_channel_id,
     when_text,
     withdrawn_embed,
 )
+
+log = logging.getLogger(__name__)
 
 
 async def apply_schedule(
@@ -99,6 +103,20 @@ async def withdraw(bot: StudyBot, occ: SessionOccurrence, reason: str) -> None:
             f"{long_date(occ.local_start)} in <#{links.announcement_channel_id}> as "
             "withdrawn; please delete it",
         )
+
+
+async def refresh_announcement(bot: StudyBot, occ: SessionOccurrence) -> None:
+    """Show a session's changes (a move, its new thread) on its announcement, if it has one."""
+    guild_id = occ.schedule.guild_id
+    links = await bot.services.sessions.links(guild_id, occ.schedule.id, occ.key)
+    if links.announcement_message_id is None:
+        return
+    embed, view = await render_session(bot, occ)
+    error = await edit_announcement(
+        bot, guild_id, occ.schedule.id, occ.key, links, embed=embed, view=view
+    )
+    if error is not None:  # cosmetic: /session next and the list show the same
+        log.info("could not update the announcement %s: %s", links.announcement_message_id, error)
 
 
 async def _needs_default_channel(bot: StudyBot, guild_id: int) -> bool:

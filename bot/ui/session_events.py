@@ -7,7 +7,7 @@ import logging
 
 import discord
 
-from bot.scheduling import ScheduleInfo, SessionOccurrence
+from bot.scheduling.sessions import ScheduleInfo, SessionOccurrence
 from bot.types import StudyBot
 from bot.ui.faults import fault_notes
 from bot.ui.limits import truncate
@@ -23,9 +23,6 @@ from bot.ui.sessions import (
 log = logging.getLogger(__name__)
 
 EVENT_HORIZON = 2  # Discord events exist for the next two sessions, like the timers
-EVENT_ACTIVE = 2
-EVENT_EXTERNAL = 3
-EVENT_GUILD_ONLY = 2
 EVENT_NAME_LIMIT = 100
 EVENT_DESCRIPTION_LIMIT = 1000
 EVENT_LOCATION_LIMIT = 100
@@ -94,9 +91,11 @@ class SessionEvents:
             if links.event_id is None:
                 return
             try:
-                await self.bot.http.delete_scheduled_event(guild_id, links.event_id)
+                event = await self._event(guild_id, links.event_id)
+                if event is not None:  # (None: already deleted in Discord)
+                    await event.delete()
             except discord.NotFound:
-                pass  # already deleted in Discord
+                pass  # deleted in Discord meanwhile
             except discord.HTTPException as error:
                 await fault_notes(self.bot).report(
                     guild_id,
@@ -115,7 +114,11 @@ class SessionEvents:
         if links.event_id is None:
             return
         try:
-            await self.bot.http.edit_scheduled_event(guild_id, links.event_id, status=EVENT_ACTIVE)
+            event = await self._event(guild_id, links.event_id)
+            if event is None or event.status is not discord.EventStatus.scheduled:
+                log.info("event %s is gone or no longer scheduled; not started", links.event_id)
+                return
+            await event.start()
         except discord.HTTPException:
             log.info("could not start event %s", links.event_id)
 
@@ -123,36 +126,46 @@ class SessionEvents:
         sessions = self.bot.services.sessions
         guild_id = occ.schedule.guild_id
         links = await sessions.links(guild_id, occ.schedule.id, occ.key)
-        times = {
-            "scheduled_start_time": occ.start.isoformat(),
-            "scheduled_end_time": occ.end.isoformat(),
-        }
         if links.event_id is not None:
-            if self._in_step(guild_id, links.event_id, occ):
-                return
-            try:
-                await self.bot.http.edit_scheduled_event(guild_id, links.event_id, **times)
-                return
-            except discord.NotFound:
-                pass  # someone deleted it in Discord: make a new one
+            event = await self._event(guild_id, links.event_id)
+            if event is not None:
+                if event.start_time == occ.start and event.end_time == occ.end:
+                    return
+                try:
+                    await event.edit(start_time=occ.start, end_time=occ.end)
+                    return
+                except discord.NotFound:
+                    pass  # deleted in Discord meanwhile: make a new one
         week = await week_for(self.bot, occ)
         title = week.readings[0].title if week.readings else week_heading(week)
         description = f"{week_heading(week)}\n\n{week_text(week, EVENT_DESCRIPTION_LIMIT)}"
-        body = {
-            "name": truncate(f"Reading group: {title}", EVENT_NAME_LIMIT),
-            "description": truncate(description.replace("**", ""), EVENT_DESCRIPTION_LIMIT),
-            "privacy_level": EVENT_GUILD_ONLY,
-            "entity_type": EVENT_EXTERNAL,
-            "entity_metadata": {"location": await self._location(occ.schedule)},
-            **times,
-        }
-        created = await self.bot.http.create_guild_scheduled_event(guild_id, **body)
-        await sessions.link(guild_id, occ.schedule.id, occ.key, event_id=int(created["id"]))
+        guild = await self._guild(guild_id)
+        created = await guild.create_scheduled_event(
+            name=truncate(f"Reading group: {title}", EVENT_NAME_LIMIT),
+            description=truncate(description.replace("**", ""), EVENT_DESCRIPTION_LIMIT),
+            start_time=occ.start,
+            end_time=occ.end,
+            entity_type=discord.EntityType.external,
+            privacy_level=discord.PrivacyLevel.guild_only,
+            location=await self._location(occ.schedule),
+        )
+        await sessions.link(guild_id, occ.schedule.id, occ.key, event_id=created.id)
 
-    def _in_step(self, guild_id: int, event_id: int, occ: SessionOccurrence) -> bool:
-        guild = self.bot.get_guild(guild_id)
-        event = guild.get_scheduled_event(event_id) if guild else None
-        return event is not None and event.start_time == occ.start and event.end_time == occ.end
+    async def _guild(self, guild_id: int) -> discord.Guild:
+        """The server from the cache, or from Discord before the gateway has delivered it
+        (a timer that was due while the bot was down runs before the bot connects)."""
+        return self.bot.get_guild(guild_id) or await self.bot.fetch_guild(guild_id)
+
+    async def _event(self, guild_id: int, event_id: int) -> discord.ScheduledEvent | None:
+        """The event, from the cache or from Discord; None if it was deleted in Discord."""
+        guild = await self._guild(guild_id)
+        event = guild.get_scheduled_event(event_id)
+        if event is not None:
+            return event
+        try:
+            return await guild.fetch_scheduled_event(event_id)
+        except discord.NotFound:
+            return None
 
     async def _location(self, info: ScheduleInfo) -> str:
         channel_id = await sessions_channel_id(self.bot, info)

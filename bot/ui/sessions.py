@@ -18,8 +18,13 @@ from discord.utils import format_dt
 from bot.durations import format_duration
 from bot.errors import UserError
 from bot.library.records import ReadingCard, SyllabusWeek
-from bot.scheduling import RsvpCounts, ScheduleInfo, SessionOccurrence, parse_token
-from bot.scheduling.sessions import OccurrenceLinks
+from bot.scheduling.sessions import (
+    OccurrenceLinks,
+    RsvpCounts,
+    ScheduleInfo,
+    SessionOccurrence,
+    parse_token,
+)
 from bot.types import StudyBot, study_bot
 from bot.ui.limits import EMBED_DESCRIPTION, EMBED_FIELD_NAME, EMBED_FIELD_VALUE, truncate
 from bot.ui.views import StudyItem
@@ -244,7 +249,7 @@ class RsvpButton(
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> RsvpButton:
         return cls(match["status"], match["token"])
 

@@ -16,7 +16,6 @@ from bot.scheduling.recurrence import (
     local_to_utc,
     next_occurrences,
     occurrence_on,
-    occurrences_between,
 )
 
 NAMED_ZONES = [
@@ -131,11 +130,3 @@ def test_skips_moves_and_bounds():
     assert moved.key == datetime(2026, 1, 19, 19, tzinfo=UTC)
     assert occurrence_on(schedule, date(2026, 1, 12)) is None
     assert occurrence_on(schedule, date(2026, 1, 13)) is None  # a Tuesday
-    assert (
-        len(
-            occurrences_between(
-                schedule, datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 31, tzinfo=UTC)
-            )
-        )
-        == 3
-    )

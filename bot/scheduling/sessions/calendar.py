@@ -10,15 +10,12 @@ first of two), so calendar apps show the same instants as the bot.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
 from bot.scheduling.recurrence import local_to_utc, regular_dates
-
-if TYPE_CHECKING:
-    from bot.scheduling.sessions import ScheduleInfo
+from bot.scheduling.sessions.values import ScheduleInfo
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PRODID = "-//Study Circle//Reading group sessions//EN"

@@ -1,0 +1,210 @@
+"""The /remind commands: personal reminders and the server's session reminder settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import StudyCircle
+from bot.errors import UserError
+from bot.scheduling.parsing import format_duration
+from bot.scheduling.reminders import MAX_TEXT, PersonalReminder
+from bot.scheduling.sessions import ReminderConfig
+from bot.types import guild_id_of
+from bot.ui.checks import organiser_only
+from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, truncate
+from bot.ui.sessions import when_text
+from cogs.reminders._timers import ReminderTimerHandlers
+
+LIST_TEXT = 90
+
+
+def reminder_line(reminder: PersonalReminder) -> str:
+    text = truncate(" ".join(reminder.text.split()), LIST_TEXT)
+    return f"`#{reminder.id}` {when_text(reminder.due_at)}: {text}"
+
+
+def settings_text(config: ReminderConfig) -> str:
+    offsets = ", ".join(format_duration(o) for o in config.offsets) or "none"
+    if config.delivery == "role" and config.role_id is not None:
+        delivery = f"a ping of <@&{config.role_id}> in the sessions channel"
+    else:
+        delivery = "DMs to members who opted in (`/remind optin`) or answered Going/Maybe"
+    nudge = "on" if config.nudge else "off"
+    return (
+        f"Session reminders: **{offsets}** before each session, by {delivery}.\n"
+        f"Nudge to opted-in members who have not answered the RSVP: **{nudge}**."
+    )
+
+
+@app_commands.guild_only()
+class Reminders(commands.GroupCog, group_name="remind"):
+    """Personal reminders and the server's session reminders."""
+
+    def __init__(self, bot: StudyCircle) -> None:
+        self.bot = bot
+        self.timers = ReminderTimerHandlers(bot)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.timers.register()
+
+    async def cog_unload(self) -> None:
+        self.timers.unregister()
+
+    # -- personal reminders -------------------------------------------------------------------
+
+    @app_commands.command(
+        name="me", extras={"example": '/remind me when:"in 2 days" what:Read ch. 3'}
+    )
+    @app_commands.describe(
+        when='When: "in 2 days", "friday 18:00", "tomorrow 9am" or "2026-12-03 18:00"',
+        what="What to remind you of (it never pings anyone else)",
+    )
+    async def me(
+        self,
+        interaction: discord.Interaction,
+        when: app_commands.Range[str, 1, 100],
+        what: app_commands.Range[str, 1, MAX_TEXT],
+    ) -> None:
+        """Remind yourself of something later (by DM, or here if your DMs are closed)."""
+        guild_id = guild_id_of(interaction)
+        zone = (await self.bot.guild_config.get(guild_id)).timezone
+        reminder = await self.bot.services.reminders.remind_me(
+            guild_id, interaction.user.id, when, what, zone, interaction.channel_id
+        )
+        await interaction.response.send_message(
+            f"⏰ Reminder `#{reminder.id}` set for {when_text(reminder.due_at)}:\n"
+            f"> {truncate(reminder.text, 1500)}",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="list", extras={"example": "/remind list"})
+    async def list_reminders(self, interaction: discord.Interaction) -> None:
+        """Your pending reminders in this server."""
+        guild_id = guild_id_of(interaction)
+        reminders = await self.bot.services.reminders.list(guild_id, interaction.user.id)
+        if not reminders:
+            await interaction.response.send_message(
+                "You have no pending reminders here. Set one with `/remind me`.", ephemeral=True
+            )
+            return
+        embed = discord.Embed(
+            title="Your reminders",
+            description=truncate("\n".join(map(reminder_line, reminders)), EMBED_DESCRIPTION),
+        )
+        embed.set_footer(text="Delete one with /remind delete.")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="delete", extras={"example": "/remind delete id:12"})
+    @app_commands.rename(reminder_id="id")
+    @app_commands.describe(reminder_id="The reminder's number (see /remind list)")
+    async def delete(self, interaction: discord.Interaction, reminder_id: int) -> None:
+        """Delete one of your reminders."""
+        guild_id = guild_id_of(interaction)
+        reminder = await self.bot.services.reminders.delete(
+            guild_id, interaction.user.id, reminder_id
+        )
+        await interaction.response.send_message(
+            f"🗑️ Deleted reminder `#{reminder.id}` ({truncate(reminder.text, 200)}).",
+            ephemeral=True,
+        )
+
+    @delete.autocomplete("reminder_id")
+    async def delete_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        reminders = await self.bot.services.reminders.list(
+            interaction.guild_id, interaction.user.id
+        )
+        zone = ZoneInfo((await self.bot.guild_config.get(interaction.guild_id)).timezone)
+        wanted = str(current).strip().lstrip("#").casefold()
+        choices = []
+        for reminder in reminders:
+            due = reminder.due_at.astimezone(zone)
+            text = " ".join(reminder.text.split())
+            name = f"#{reminder.id} · {due:%a %d %b %H:%M} {zone.key} · {text}"
+            if wanted in name.casefold():
+                choices.append(
+                    app_commands.Choice(name=truncate(name, CHOICE_NAME), value=reminder.id)
+                )
+        return choices[:CHOICES]
+
+    # -- session reminder settings ----------------------------------------------------------
+
+    @app_commands.command(
+        name="settings",
+        extras={"example": "/remind settings offsets:24h,1h delivery:dm", "organiser": True},
+    )
+    @app_commands.describe(
+        offsets="How long before each session, comma-separated, e.g. 24h,1h",
+        delivery="role: ping a role in the sessions channel; dm: DM members who want it",
+        role="The role to ping (needed for role delivery)",
+        nudge="Also nudge opted-in members who have not answered the RSVP",
+    )
+    @organiser_only()
+    async def settings(
+        self,
+        interaction: discord.Interaction,
+        offsets: str,
+        delivery: Literal["role", "dm"],
+        role: discord.Role | None = None,
+        nudge: bool | None = None,
+    ) -> None:
+        """Set when session reminders go out and how (role ping or DMs)."""
+        guild_id = guild_id_of(interaction)
+        if role is not None and role.is_default():
+            raise UserError("Pick a specific role to ping, not @everyone.")
+        config = await self.bot.services.sessions.set_reminder_settings(
+            guild_id,
+            offsets=offsets,
+            delivery=delivery,
+            role_id=role.id if role else None,
+            nudge=nudge,
+        )
+        text = settings_text(config)
+        if (
+            delivery == "role"
+            and role is not None
+            and not role.mentionable
+            and isinstance(interaction.guild, discord.Guild)
+            and not interaction.guild.me.guild_permissions.mention_everyone
+        ):
+            text += (
+                f"\n⚠️ {role.mention} is not mentionable and I lack *Mention @everyone, @here and "
+                "All Roles*, so the ping would be silent. Make the role mentionable."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="optin", extras={"example": "/remind optin"})
+    async def optin(self, interaction: discord.Interaction) -> None:
+        """Get a DM before each session (when the server uses DM reminders)."""
+        guild_id = guild_id_of(interaction)
+        added = await self.bot.services.sessions.opt_in(guild_id, interaction.user.id)
+        config = await self.bot.services.sessions.reminder_settings(guild_id)
+        text = (
+            "✅ You will get a DM before each session."
+            if added
+            else "You are already opted in to session reminders."
+        )
+        if config.delivery == "role":
+            text += " (This server currently pings a role instead of sending DMs.)"
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="optout", extras={"example": "/remind optout"})
+    async def optout(self, interaction: discord.Interaction) -> None:
+        """Stop session reminder DMs (answering Going or Maybe still gets you one)."""
+        guild_id = guild_id_of(interaction)
+        removed = await self.bot.services.sessions.opt_out(guild_id, interaction.user.id)
+        text = (
+            "You will no longer get session reminders by DM, unless you answer Going or Maybe."
+            if removed
+            else "You were not opted in to session reminders."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
