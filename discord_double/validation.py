@@ -16,7 +16,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ SNOWFLAKE_SCHEMA: dict[str, Any] = {
     ]
 }
 MAX_ERRORS_PER_REQUEST = 5
+JUDGED_CACHE_SIZE = 512
 
 
 class SpecNotFoundError(FileNotFoundError):
@@ -100,6 +101,7 @@ class SpecValidator:
             # The most literal template wins: ``/messages/pins`` before ``/messages/{id}``.
             entries.sort(key=lambda entry: -entry.literal_segments)
         self._validators: dict[tuple[str, str], Draft202012Validator | None] = {}
+        self._judged: dict[tuple[str, str, str], list[str]] = {}
 
     @classmethod
     def from_file(cls, path: Path | str | None = None) -> SpecValidator:
@@ -154,10 +156,17 @@ class SpecValidator:
         validator = self._validator_for(operation)
         if validator is None:
             return []
+        # Every bot start syncs the same large command list: remember bodies already judged.
+        key = (operation.template, operation.method, json.dumps(body, sort_keys=True))
+        if key in self._judged:
+            return [problem.replace("{label}", label) for problem in self._judged[key]]
         errors = list(validator.iter_errors(body))
         problems = []
         for error in errors[:MAX_ERRORS_PER_REQUEST]:
             problems.append(_describe(label, _most_relevant(error)))
+        if len(self._judged) >= JUDGED_CACHE_SIZE:
+            self._judged.pop(next(iter(self._judged)))
+        self._judged[key] = [problem.replace(label, "{label}") for problem in problems]
         return problems
 
     def _validator_for(self, operation: Operation) -> Draft202012Validator | None:
@@ -228,6 +237,13 @@ def _content_limit_problems(label: str, body: Any) -> list[str]:
     ]
 
 
+@cache
+def _shared_validator(path: str) -> SpecValidator:
+    """One validator per spec file for the whole process: it holds no per-double state, and
+    its compiled schemas and judged bodies are what make a test's start-up fast."""
+    return SpecValidator.from_file(path)
+
+
 def load_validator(
     validate: bool | None, spec_path: Path | str | None = None
 ) -> SpecValidator | None:
@@ -238,7 +254,7 @@ def load_validator(
     if validate is False:
         return None
     try:
-        return SpecValidator.from_file(spec_path)
+        return _shared_validator(str(Path(spec_path) if spec_path else default_spec_path()))
     except SpecNotFoundError as exc:
         if validate:
             raise

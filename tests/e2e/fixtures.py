@@ -6,6 +6,8 @@ fails at teardown if any was invalid or hit a route the double does not know.
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 
 from bot.client import StudyCircle
-from bot.db import create_engine
+from bot.db import create_engine, migrate
 from bot.runtime import open_bot
 from bot.scheduling.clock import Clock, Sleeper, real_sleep_until, utc_now
 from bot.settings import Settings
@@ -79,10 +81,31 @@ async def reset_database(url: str) -> None:
         await engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database at the newest schema, migrated once per test run and copied into
+    each test (the bot then finds nothing to migrate); the migration tests build their own."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+
+    async def build() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        try:
+            await migrate.upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(build())
+    return path
+
+
 @pytest.fixture
-async def settings(tmp_path: Path, double: DiscordDouble) -> Settings:
+async def settings(
+    tmp_path: Path, double: DiscordDouble, migrated_sqlite_template: Path
+) -> Settings:
     url = database_url(tmp_path)
     await reset_database(url)
+    if url.startswith("sqlite"):
+        shutil.copyfile(migrated_sqlite_template, tmp_path / "test.sqlite3")
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         discord_token=SecretStr("double-token"),
