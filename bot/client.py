@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
 import time
+from collections.abc import Coroutine
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,6 +25,8 @@ from bot.library.loader import ContentPack
 from bot.metrics import Metrics
 from bot.scheduling import TimerDispatcher, TimerRecord, TimerService
 from bot.scheduling.clock import Clock, Sleeper, real_sleep_until, utc_now
+from bot.scheduling.timers.shards import shard_of
+from bot.scheduling.timers.wakeups import PostgresWakeups
 from bot.services import build_services
 from bot.settings import Settings
 from bot.types import StudyBot
@@ -119,9 +123,13 @@ class StudyCircle(StudyBot):
             timers=self.timers,
             clock=clock,
             sleep_until=sleep_until,
-            shard_filter=self.owns_guild,
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
             on_missed=self.report_missed_timers,
+            observer=metrics.timer_finished,
+            wakeups=PostgresWakeups(engine) if engine.dialect.name == "postgresql" else None,
         )
+        self._background: set[asyncio.Task[None]] = set()
         self.content = content
         self.services = build_services(content, session_factory, self.timers, clock)
         self.started_monotonic = time.monotonic()
@@ -148,13 +156,28 @@ class StudyCircle(StudyBot):
             await self.web.start()
         await self.services.library.start()
         await self.dispatcher.start()
-        # After downtime, move every server's session timers on to the coming occurrences.
-        await self.services.sessions.sync_all()
+        # After downtime, roll this process's servers' session timers on to the coming
+        # occurrences. It only adds timers days ahead, so it need not delay readiness.
+        self._in_background(self._sync_sessions())
         self.heartbeat.start()
+
+    def _in_background(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _sync_sessions(self) -> None:
+        try:
+            count = await self.services.sessions.sync_all(self.dispatcher.shards)
+            log.info("session timers of %d servers brought up to date", count)
+        except Exception:
+            log.exception("could not bring the session timers up to date")
 
     async def close(self) -> None:
         self.heartbeat.cancel()
-        await self.dispatcher.stop()
+        for task in self._background:
+            task.cancel()
+        await self.dispatcher.stop(self.settings.shutdown_grace_seconds)
         if self.web is not None:
             await self.web.stop()
         await super().close()
@@ -202,11 +225,11 @@ class StudyCircle(StudyBot):
         log.info("synced %d application commands", len(synced))
 
     def owns_guild(self, guild_id: int) -> bool:
-        """Whether this process's shards serve the guild (timers of other shards are not ours)."""
-        count: int | None = self.shard_count  # None until connected when auto-sharded
-        if count is None or self.shard_ids is None:
-            return True
-        return (guild_id >> 22) % count in self.shard_ids
+        """Whether this process looks after the guild's timed work: its configured shards
+        (also before the dispatcher has its leases), and any it has taken over from a stopped
+        process (see bot/scheduling/timers/leases.py)."""
+        leases = self.dispatcher.leases
+        return shard_of(guild_id, leases.shard_count) in leases.held | leases.configured
 
     @property
     def uptime_seconds(self) -> float:

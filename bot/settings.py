@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     http_port: int | None = Field(default=None, ge=0, le=65535)
     http_host: str = "0.0.0.0"
     public_base_url: str | None = None
+    # On SIGTERM, how long running timers may take to finish before the bot gives up its
+    # shards (compose's stop_grace_period is above it).
+    shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=600)
     shard_count: int | None = Field(default=None, ge=1)
     # Comma-separated (SHARD_IDS=0,1) or a JSON list; NoDecode lets the validator see the text.
     shard_ids: Annotated[list[int] | None, NoDecode] = None

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db.models.scheduling import Timer
+from bot.scheduling.timers import PENDING
+from bot.scheduling.timers.shards import ShardSet
 
-PENDING = "pending"  # Timer.status of a timer not yet claimed
 DATABASE_TIMEOUT_SECONDS = 2.0
 # A due timer older than this means the dispatcher is stuck or far behind.
 MAX_DISPATCH_LAG_SECONDS = 120.0
@@ -43,13 +43,6 @@ class Readiness:
         return ("ready: " if self.ready else "not ready: ") + "; ".join(self.reasons)
 
 
-def owned_by(shard_count: int | None, shard_ids: Iterable[int] | None) -> ColumnElement[bool]:
-    """SQL for "the timer's server is on one of these shards" (Discord's sharding formula)."""
-    if shard_count is None or shard_ids is None:
-        return Timer.id.is_not(None)
-    return (Timer.guild_id.op(">>")(22) % shard_count).in_(list(shard_ids))
-
-
 async def database_answers(engine: AsyncEngine) -> str | None:
     """None when the database answers ``SELECT 1`` in time, else the reason."""
     try:
@@ -61,12 +54,12 @@ async def database_answers(engine: AsyncEngine) -> str | None:
 
 
 async def timer_backlog(
-    sessions: async_sessionmaker[AsyncSession], now: datetime, owned: ColumnElement[bool]
+    sessions: async_sessionmaker[AsyncSession], now: datetime, shards: ShardSet
 ) -> tuple[dict[str, int], datetime | None]:
-    """Due, unclaimed timers per kind, and the oldest due time among them."""
+    """Due, unclaimed timers of ``shards`` per kind, and the oldest due time among them."""
     query = (
         select(Timer.kind, func.count(), func.min(Timer.due_at))
-        .where(Timer.status == PENDING, Timer.due_at <= now, owned)
+        .where(Timer.status == PENDING, Timer.due_at <= now, shards.where())
         .group_by(Timer.kind)
     )
     async with sessions() as session:

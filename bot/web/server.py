@@ -23,7 +23,6 @@ from bot.web.probes import (
     Readiness,
     ShardState,
     database_answers,
-    owned_by,
     readiness,
     timer_backlog,
 )
@@ -78,8 +77,7 @@ class WebServer:
 
     async def check(self) -> Readiness:
         bot = self.bot
-        owned = owned_by(bot.shard_count, bot.shard_ids)
-        _, oldest = await timer_backlog(bot.session_factory, bot.clock(), owned)
+        _, oldest = await timer_backlog(bot.session_factory, bot.clock(), bot.dispatcher.shards)
         return readiness(
             database_problem=await database_answers(bot.engine),
             gateway_ready=bot.is_ready(),
@@ -112,9 +110,7 @@ class WebServer:
             metrics.gateway_latency.labels(shard).set(state.latency)
             metrics.shard_connected.labels(shard).set(1 if state.connected else 0)
             metrics.guilds.labels(shard).set(guilds.get(state.shard_id, 0))
-        counts, _ = await timer_backlog(
-            bot.session_factory, bot.clock(), owned_by(bot.shard_count, bot.shard_ids)
-        )
+        counts, _ = await timer_backlog(bot.session_factory, bot.clock(), bot.dispatcher.shards)
         metrics.timer_backlog.clear()
         for kind, count in counts.items():
             metrics.timer_backlog.labels(kind).set(count)

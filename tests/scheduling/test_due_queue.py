@@ -13,16 +13,17 @@ def at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def test_due_ids_come_out_in_due_order_in_batches() -> None:
+def test_the_next_wake_up_follows_due_order_and_drops_what_is_due() -> None:
     queue = DueQueue()
     assert queue.replace([(at(30), 3), (at(10), 1), (at(20), 2), (at(90), 9)]) == 4
-    assert queue.pop_due(at(25), limit=10) == ([1, 2], False)
-    assert queue.pop_due(at(60), limit=10) == ([3], False)
+    assert queue.next_due() == at(10)
+    assert queue.drop_due(at(25)) == 2
+    assert queue.next_due() == at(30)
     queue.push(4, at(50))
     queue.push(5, at(55))
-    assert queue.pop_due(at(60), limit=1) == ([4], True)  # one more is already due
-    assert queue.pop_due(at(60), limit=1) == ([5], False)
+    assert queue.drop_due(at(60)) == 3
     assert queue.next_due() == at(90)
+    assert len(queue) == 1
 
 
 def test_a_forgotten_row_never_comes_out() -> None:
@@ -31,7 +32,8 @@ def test_a_forgotten_row_never_comes_out() -> None:
     queue.forget(1)
     assert queue.next_due() == at(20)
     queue.forget(3)
-    assert queue.pop_due(at(40), limit=10) == ([2], False)
+    assert queue.next_due() == at(20)
+    assert queue.drop_due(at(40)) == 2  # 2, and the forgotten 3 with it
     assert queue.next_due() is None
 
 

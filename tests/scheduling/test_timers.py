@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
-from bot.db.models.scheduling import Timer
+from bot.db.models.scheduling import ShardLease, Timer
 from bot.scheduling.clock import FakeClock
 from bot.scheduling.timers import (
     CANCELLED,
@@ -57,7 +56,13 @@ def timers(session_factory, clock) -> TimerService:
     return TimerService(session_factory, clock)
 
 
+# These tests jump the clock by minutes and hours between renewals, which would make every
+# lease look expired; leases get a long period here, and the takeover tests their own.
+STEADY = timedelta(days=365)
+
+
 def make_dispatcher(session_factory, clock, timers, recorder, **kwargs) -> TimerDispatcher:
+    kwargs.setdefault("lease_period", STEADY)
     return TimerDispatcher(
         session_factory,
         handlers={"test": recorder.handle},
@@ -231,7 +236,8 @@ async def test_two_dispatchers_racing_fire_each_timer_once(session_factory, cloc
             sleep_until=clock.sleep_until,
             timers=timers,
             name=f"d{n}",
-            batch_size=7,
+            max_concurrency=7,
+            lease_period=STEADY,
         )
         for n in range(2)
     ]
@@ -281,20 +287,36 @@ async def test_restart_runs_recent_overdue_late_and_reports_old_ones_missed(
         await d2.stop()
 
 
-async def test_stale_running_rows_become_interrupted_not_resent(session_factory, clock, timers):
-    crashed = await timers.schedule(GUILD, "test", T0 - timedelta(hours=1), {"name": "crashed"})
-    fresh = await timers.schedule(GUILD, "test", T0 - timedelta(minutes=1), {"name": "fresh"})
+async def claim_as(session_factory, timer_id: int, claimed_by: str | None, at: datetime) -> None:
     async with session_factory() as s, s.begin():
         await s.execute(
             update(Timer)
-            .where(Timer.id == crashed.id)
-            .values(status=RUNNING, claimed_at=T0 - timedelta(hours=1))
+            .where(Timer.id == timer_id)
+            .values(status=RUNNING, claimed_at=at, claimed_by=claimed_by, attempts=1)
         )
-        await s.execute(
-            update(Timer)
-            .where(Timer.id == fresh.id)
-            .values(status=RUNNING, claimed_at=T0 - timedelta(minutes=1))
+
+
+async def give_lease(session_factory, worker: str, key: str, until: datetime) -> None:
+    """Make ``worker`` alive until ``until`` (it holds a lease on some other shard)."""
+    async with session_factory() as s, s.begin():
+        s.add(
+            ShardLease(
+                shard_key=key,
+                holder=worker,
+                configured=True,
+                expires_at=until,
+                renewed_at=until - timedelta(seconds=45),
+            )
         )
+
+
+async def test_rows_of_a_claimer_without_a_lease_become_interrupted_not_resent(
+    session_factory, clock, timers
+):
+    old = await timers.schedule(GUILD, "test", T0 - timedelta(hours=1), {"name": "old"})
+    fresh = await timers.schedule(GUILD, "test", T0 - timedelta(minutes=1), {"name": "fresh"})
+    await claim_as(session_factory, old.id, None, T0 - timedelta(hours=1))
+    await claim_as(session_factory, fresh.id, "gone:1:abc#3", T0 - timedelta(minutes=1))
     rec = Recorder(clock)
     d = make_dispatcher(session_factory, clock, timers, rec)
     await d.start()
@@ -302,12 +324,37 @@ async def test_stale_running_rows_become_interrupted_not_resent(session_factory,
         await d.settle()
     finally:
         await d.stop()
+    # Neither claimer holds a lease: both are settled at once, however recent the claim.
     assert rec.fired == []
-    assert [t.id for t in rec.missed] == [crashed.id]
-    assert rec.missed[0].status == INTERRUPTED
-    assert await status_of(session_factory, crashed.id) == INTERRUPTED
-    # A recent claim may belong to a live process: left alone.
-    assert await status_of(session_factory, fresh.id) == RUNNING
+    assert sorted(t.id for t in rec.missed) == sorted([old.id, fresh.id])
+    assert {t.status for t in rec.missed} == {INTERRUPTED}
+    assert await status_of(session_factory, old.id) == INTERRUPTED
+    assert await status_of(session_factory, fresh.id) == INTERRUPTED
+
+
+async def test_a_live_claimers_row_is_never_rerun_however_old(session_factory, clock, timers):
+    slow = await timers.schedule(GUILD, "test", T0 - timedelta(hours=2), {"name": "slow"})
+    # A live worker of another fleet claimed it two hours ago (a very slow handler).
+    await claim_as(session_factory, slow.id, "elsewhere:7:beef#1", T0 - timedelta(hours=2))
+    await give_lease(session_factory, "elsewhere:7:beef", "9:9", T0 + timedelta(seconds=40))
+    rec = Recorder(clock)
+    d = make_dispatcher(session_factory, clock, timers, rec)
+    d.register("test", rec.handle, redeliver=True)
+    await d.start()
+    try:
+        await d.settle()
+        assert await status_of(session_factory, slow.id) == RUNNING
+        clock.advance(timedelta(seconds=30))  # a renewal: the claimer is still alive
+        await d.settle()
+        assert await status_of(session_factory, slow.id) == RUNNING
+        clock.advance(timedelta(seconds=20))  # its lease has now expired: it is gone
+        await d.settle()
+    finally:
+        await d.stop()
+    # Gone, and its claim far older than a nonce is remembered: reported, not resent.
+    assert rec.fired == []
+    assert [t.id for t in rec.missed] == [slow.id]
+    assert await status_of(session_factory, slow.id) == INTERRUPTED
 
 
 async def test_redeliverable_rows_cut_short_by_a_crash_run_again(session_factory, clock, timers):
@@ -346,20 +393,25 @@ def test_delivery_nonce_is_stable_short_and_per_recipient() -> None:
     assert len(delivery_nonce(timer, 10**19)) <= 25
 
 
-async def test_shard_filter_dispatches_only_own_guilds(session_factory, clock, timers):
+def on_shard(shard: int, n: int = 1) -> int:
+    """A guild id that Discord puts on ``shard`` of 2 (``(id >> 22) % 2``)."""
+    return ((2 * n + shard) << 22) + 12345
+
+
+async def test_each_process_dispatches_only_its_own_shards(session_factory, clock, timers):
     rec_even, rec_odd = Recorder(clock), Recorder(clock)
-    before = await timers.schedule(2, "test", T0, {"name": "g2-before-start"})
+    before = await timers.schedule(on_shard(0, 1), "test", T0, {"name": "g2-before-start"})
     d_even = make_dispatcher(
-        session_factory, clock, timers, rec_even, shard_filter=lambda g: g % 2 == 0, name="even"
+        session_factory, clock, timers, rec_even, shard_count=2, shard_ids=[0], name="even"
     )
     d_odd = make_dispatcher(
-        session_factory, clock, timers, rec_odd, shard_filter=lambda g: g % 2 == 1, name="odd"
+        session_factory, clock, timers, rec_odd, shard_count=2, shard_ids=[1], name="odd"
     )
     await d_even.start()
     await d_odd.start()
     try:
-        await timers.schedule(3, "test", T0 + timedelta(minutes=1), {"name": "g3"})
-        await timers.schedule(4, "test", T0 + timedelta(minutes=1), {"name": "g4"})
+        await timers.schedule(on_shard(1, 1), "test", T0 + timedelta(minutes=1), {"name": "g3"})
+        await timers.schedule(on_shard(0, 2), "test", T0 + timedelta(minutes=1), {"name": "g4"})
         clock.advance(timedelta(minutes=1))
         await d_even.settle()
         await d_odd.settle()
@@ -454,58 +506,3 @@ async def test_rolled_back_transactions_notify_nobody(session_factory, timers):
     assert listener.notified == []
     later = await timers.schedule(GUILD, "test", T0, {}, dedupe_key="d")
     assert listener.notified == [later.id]
-
-
-def dead_local_claim() -> str:
-    """A claim token of this host naming a process id that is not running."""
-    pid = 4_000_000  # above Linux's pid_max, so no such process
-    return f"{socket.gethostname()[:40]}:{pid}#1"
-
-
-async def test_a_claim_by_a_dead_local_process_is_settled_at_start(session_factory, clock, timers):
-    lost = await timers.schedule(GUILD, "test", T0 - timedelta(minutes=5), {"name": "lost"})
-    async with session_factory() as s, s.begin():
-        await s.execute(
-            update(Timer)
-            .where(Timer.id == lost.id)
-            .values(
-                status=RUNNING, claimed_at=T0 - timedelta(minutes=5), claimed_by=dead_local_claim()
-            )
-        )
-    rec = Recorder(clock)
-    d = make_dispatcher(session_factory, clock, timers, rec)
-    await d.start()
-    try:
-        await d.settle()
-    finally:
-        await d.stop()
-    # Not redeliverable: reported as interrupted straight away, not left running for minutes.
-    assert rec.fired == []
-    assert [t.id for t in rec.missed] == [lost.id]
-    assert await status_of(session_factory, lost.id) == INTERRUPTED
-
-
-async def test_a_recent_foreign_claim_is_looked_at_again_when_it_goes_stale(
-    session_factory, clock, timers
-):
-    foreign = await timers.schedule(GUILD, "test", T0 - timedelta(minutes=1), {"name": "x"})
-    async with session_factory() as s, s.begin():
-        await s.execute(
-            update(Timer)
-            .where(Timer.id == foreign.id)
-            .values(
-                status=RUNNING, claimed_at=T0 - timedelta(minutes=1), claimed_by="elsewhere:1#1"
-            )
-        )
-    rec = Recorder(clock)
-    d = make_dispatcher(session_factory, clock, timers, rec)
-    await d.start()
-    try:
-        await d.settle()
-        assert await status_of(session_factory, foreign.id) == RUNNING
-        clock.advance(timedelta(minutes=9, seconds=1))
-        await d.settle()
-    finally:
-        await d.stop()
-    assert await status_of(session_factory, foreign.id) == INTERRUPTED
-    assert [t.id for t in rec.missed] == [foreign.id]

@@ -161,3 +161,15 @@ class ReminderOptIn(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ShardLease(Base):
+    """Which process dispatches the timers of one shard, until when (see timers/leases.py)."""
+
+    __tablename__ = "shard_leases"
+
+    shard_key: Mapped[str] = mapped_column(String(32), primary_key=True)  # "<count>:<id>"
+    holder: Mapped[str] = mapped_column(String(64))
+    configured: Mapped[bool] = mapped_column(Boolean, default=True)  # False: taken over
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    renewed_at: Mapped[datetime] = mapped_column(UtcDateTime)

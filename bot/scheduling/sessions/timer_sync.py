@@ -7,7 +7,7 @@ handlers call :meth:`SessionTimers.after_timer` when they finish, and the bot ca
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models.scheduling import SessionSchedule
@@ -21,6 +21,9 @@ from bot.scheduling.sessions.timer_plan import (
 )
 from bot.scheduling.sessions.values import ScheduleInfo
 from bot.scheduling.timers import TimerRecord, TimerService
+from bot.scheduling.timers.shards import ShardSet
+
+SYNC_BATCH = 50  # servers per transaction at start-up
 
 
 class SessionTimers:
@@ -66,16 +69,20 @@ class SessionTimers:
         """Call at the end of every session handler: rolls the timer horizon forward."""
         await self.sync_guild(timer.guild_id)
 
-    async def sync_all(self) -> int:
-        """Sync every server with an active schedule (call once after the dispatcher starts)."""
+    async def sync_all(self, shards: ShardSet | None = None, batch: int = SYNC_BATCH) -> int:
+        """Sync every server with an active schedule on ``shards`` (all: None), ``batch``
+        servers per transaction (call once after the dispatcher starts)."""
+        scope = shards.where(SessionSchedule.guild_id) if shards is not None else true()
         async with self._session_factory() as s:
             guilds = (
                 await s.scalars(
                     select(SessionSchedule.guild_id)
-                    .where(SessionSchedule.active.is_(True))
+                    .where(SessionSchedule.active.is_(True), scope)
                     .distinct()
                 )
             ).all()
-        for guild_id in guilds:
-            await self.sync_guild(guild_id)
+        for start in range(0, len(guilds), batch):
+            async with self._session_factory() as s, s.begin():
+                for guild_id in guilds[start : start + batch]:
+                    await self.sync(s, guild_id, await queries.active_schedule(s, guild_id))
         return len(guilds)

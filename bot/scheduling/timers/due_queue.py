@@ -1,4 +1,7 @@
-"""The dispatcher's in-memory view of what is due when: a heap of ``(due timestamp, id)``.
+"""When the dispatcher must wake: a heap of ``(due timestamp, id)`` for the rows due soon.
+
+It holds only the look-ahead window (see the dispatcher) and decides nothing about what runs:
+the database does, when the dispatcher claims.
 
 Cancelled and moved rows are *forgotten* lazily (skipped when they reach the top) rather than
 removed, so a cancel costs O(1). The queue also says when a change should wake the sleeping
@@ -38,18 +41,19 @@ class DueQueue:
         self._forgotten.add(timer_id)
         return bool(self._heap) and self._heap[0][1] == timer_id
 
-    def pop_due(self, now: datetime, limit: int) -> tuple[list[int], bool]:
-        """Up to ``limit`` ids due at ``now``, and whether more are due after them."""
+    def drop_due(self, now: datetime) -> int:
+        """Remove every entry due by ``now`` (the dispatcher claims those from the database)."""
         now_ts = now.timestamp()
         heap = self._heap
-        due_ids: list[int] = []
-        while heap and heap[0][0] <= now_ts and len(due_ids) < limit:
+        dropped = 0
+        while heap and heap[0][0] <= now_ts:
             _, timer_id = heapq.heappop(heap)
-            if timer_id in self._forgotten:
-                self._forgotten.discard(timer_id)
-                continue
-            due_ids.append(timer_id)
-        return due_ids, bool(heap) and heap[0][0] <= now_ts
+            self._forgotten.discard(timer_id)
+            dropped += 1
+        return dropped
+
+    def __len__(self) -> int:
+        return len(self._heap)
 
     def next_due(self) -> datetime | None:
         """When the first live row is due (remembered as the deadline), None if none is."""

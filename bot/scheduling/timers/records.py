@@ -57,7 +57,8 @@ class TimerRecord:
 
 Handler = Callable[[TimerRecord], Awaitable[None]]
 MissedCallback = Callable[[list[TimerRecord]], Awaitable[None]]
-ShardFilter = Callable[[int], bool]
+# Told how each timer ended: (kind, status, seconds after its due time it started, if it ran).
+TimerObserver = Callable[[str, str, float | None], None]
 
 
 def aware(value: datetime) -> datetime:

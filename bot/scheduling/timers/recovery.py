@@ -1,83 +1,72 @@
-"""Settling rows left ``running`` by a process that died mid-action (see the package rules)."""
+"""Settling rows left ``running`` by a process that is gone (see the package rules).
+
+A ``running`` row is looked at only when its claimer is no longer alive, that is holds no
+unexpired shard lease (:mod:`~.leases`): a slow handler of a live process is never run a second
+time because its claim is old. A dead claimer's row goes back to ``pending`` when its kind is
+redeliverable (its handler sends with a delivery nonce, so Discord keeps one copy) and the claim
+is recent enough for Discord to still remember the nonce; otherwise it is marked
+``interrupted`` and reported, never resent (at most once).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models.scheduling import Timer
-from bot.scheduling.timers.claims import claimer_is_dead
-from bot.scheduling.timers.records import (
-    INTERRUPTED,
-    PENDING,
-    RUNNING,
-    ShardFilter,
-    TimerRecord,
-    aware,
-)
+from bot.scheduling.timers.leases import ShardLeases, worker_of
+from bot.scheduling.timers.records import INTERRUPTED, PENDING, RUNNING, TimerRecord, aware
+from bot.scheduling.timers.shards import ShardSet
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Recovery:
-    interrupted: list[TimerRecord]  # not resent: organisers should hear of them
-    recheck_at: datetime | None  # when undecided foreign claims go stale, if any remain
+# Discord remembers a message nonce for a few minutes (enforce_nonce).
+REDELIVER_WITHIN = timedelta(minutes=3)
 
 
-async def recover_interrupted(
+async def recover_orphans(
     session_factory: async_sessionmaker[AsyncSession],
+    leases: ShardLeases,
     now: datetime,
     *,
-    keep: ShardFilter | None,
+    shards: ShardSet,
     redeliverable: Collection[str],
-    redeliver_within: timedelta,
-    stale_claim_after: timedelta,
-) -> Recovery:
-    """Send ``running`` rows back to ``pending`` (redeliverable kinds claimed recently) or
-    mark them ``interrupted`` (claimed by a dead local process, or long enough ago)."""
-    cutoff = now - stale_claim_after
-    recheck_at = None
+    redeliver_within: timedelta = REDELIVER_WITHIN,
+) -> list[TimerRecord]:
+    """Settle the running rows of ``shards`` whose claimer is dead; returns the interrupted."""
     async with session_factory() as s, s.begin():
-        running = (await s.scalars(select(Timer).where(Timer.status == RUNNING))).all()
-        running = [r for r in running if keep is None or keep(r.guild_id)]
-        orphans = [r for r in running if claimer_is_dead(r.claimed_by)]
+        alive = await leases.alive_workers(s)
+        running = (
+            await s.scalars(select(Timer).where(Timer.status == RUNNING, shards.where()))
+        ).all()
+        orphans = [row for row in running if worker_of(row.claimed_by) not in alive]
+        if not orphans:
+            return []
         retry = [
-            r.id
-            for r in running
-            if r.kind in redeliverable and aware(r.claimed_at or now) >= now - redeliver_within
+            row.id
+            for row in orphans
+            if row.kind in redeliverable and aware(row.claimed_at or now) >= now - redeliver_within
         ]
+        lost = [row for row in orphans if row.id not in retry]
         if retry:
             await s.execute(
                 update(Timer)
                 .where(Timer.id.in_(retry), Timer.status == RUNNING)
-                .values(status=PENDING, claimed_by=None)
+                .values(status=PENDING, claimed_by=None, claimed_at=None)
             )
-            log.warning("%d timers cut short by a crash will run again", len(retry))
-        rows = [
-            r
-            for r in running
-            if r.id not in retry
-            and (r in orphans or (r.claimed_at is not None and aware(r.claimed_at) < cutoff))
-        ]
-        undecided = [r for r in running if r.id not in retry and r not in rows]
-        if undecided:
-            # Claimed recently by a process we cannot see (another host): look again once
-            # such a claim would count as stale, so no row stays 'running' for ever.
-            oldest = min(aware(r.claimed_at or now) for r in undecided)
-            recheck_at = max(oldest + stale_claim_after, now + timedelta(seconds=1))
-        if not rows:
-            return Recovery([], recheck_at)
+            log.warning("%d timers cut short by a stopped process will run again", len(retry))
+        if not lost:
+            return []
         await s.execute(
             update(Timer)
-            .where(Timer.id.in_([r.id for r in rows]), Timer.status == RUNNING)
+            .where(Timer.id.in_([row.id for row in lost]), Timer.status == RUNNING)
             .values(status=INTERRUPTED)
         )
-        records = [replace(TimerRecord.from_row(r), status=INTERRUPTED) for r in rows]
-    log.warning("%d timers were interrupted by a crash and are not resent", len(records))
-    return Recovery(records, recheck_at)
+        records = [replace(TimerRecord.from_row(row), status=INTERRUPTED) for row in lost]
+    log.warning("%d timers were interrupted by a stopped process and are not resent", len(records))
+    return records

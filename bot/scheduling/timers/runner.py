@@ -1,4 +1,4 @@
-"""Running claimed timers' handlers as tasks, at most ``max_concurrency`` at a time."""
+"""Running claimed timers' handlers as tasks, and stopping them within a grace period."""
 
 from __future__ import annotations
 
@@ -8,9 +8,17 @@ import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 
+from bot.log import log_context
 from bot.scheduling.clock import Clock
 from bot.scheduling.timers.claims import MAX_ERROR_CHARS, TimerClaims
-from bot.scheduling.timers.records import DONE, FAILED, LATE, Handler, TimerRecord
+from bot.scheduling.timers.records import (
+    DONE,
+    FAILED,
+    LATE,
+    Handler,
+    TimerObserver,
+    TimerRecord,
+)
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +28,8 @@ class HandlerRunner:
 
     A handler that raised may already have sent its message, and a duplicate announcement is
     worse than a missing one, so a failure is recorded (with the traceback) and left there.
+    The dispatcher claims only as many rows as :attr:`free_slots`, so every claimed row starts
+    at once.
     """
 
     def __init__(
@@ -30,43 +40,68 @@ class HandlerRunner:
         *,
         max_concurrency: int,
         on_done: Callable[[], None],
+        observer: TimerObserver | None = None,
     ) -> None:
         self._handlers = handlers  # the dispatcher's own dict: kinds may come and go
         self._claims = claims
         self._clock = clock
-        self._semaphore = asyncio.Semaphore(max_concurrency)
-        self._inflight: set[asyncio.Task[None]] = set()
+        self.max_concurrency = max_concurrency
+        self._running: dict[asyncio.Task[None], TimerRecord] = {}
+        self._other: set[asyncio.Task[None]] = set()
         self._on_done = on_done
+        self._observer = observer
 
     @property
     def busy(self) -> bool:
-        return bool(self._inflight)
+        return bool(self._running or self._other)
+
+    @property
+    def free_slots(self) -> int:
+        return self.max_concurrency - len(self._running)
 
     def run(self, record: TimerRecord, late: bool) -> None:
-        self.spawn(self._execute(record, late))
+        task = asyncio.ensure_future(self._execute(record, late))
+        self._running[task] = record
+        task.add_done_callback(self._finished)
 
     def spawn(self, coro: Awaitable[None]) -> None:
-        """Run ``coro`` in the background; ``on_done`` is called when it ends."""
+        """Run ``coro`` (a report, say) in the background; ``on_done`` is called when it ends."""
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
-        self._inflight.add(task)
+        self._other.add(task)
+        task.add_done_callback(self._finished)
 
-        def done(finished: asyncio.Task[None]) -> None:
-            self._inflight.discard(finished)
-            self._on_done()
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.pop(task, None)
+        self._other.discard(task)
+        self._on_done()
 
-        task.add_done_callback(done)
+    async def drain(self, seconds: float) -> list[TimerRecord]:
+        """Wait up to ``seconds`` for running handlers, then cancel the rest.
 
-    async def drain(self, seconds: float) -> None:
-        """Wait (up to ``seconds``) for the running handlers."""
-        if self._inflight:
-            await asyncio.wait(set(self._inflight), timeout=seconds)
+        Returns the rows whose handler was cut short: they stay ``running`` under this
+        worker's claim, and recovery settles them once this worker's leases are gone.
+        """
+        tasks = set(self._running) | self._other
+        if tasks:
+            await asyncio.wait(tasks, timeout=seconds)
+        cut = [record for task, record in self._running.items() if not task.done()]
+        for task in [*self._running, *self._other]:
+            task.cancel()
+        if cut:
+            log.warning(
+                "%d timers were still running after %.0f s and were stopped", len(cut), seconds
+            )
+        return cut
 
     async def _execute(self, record: TimerRecord, late: bool) -> None:
-        async with self._semaphore:
-            handler = self._handlers.get(record.kind)
-            started = self._clock()
-            record = replace(record, fired_at=started, late=late)
-            status, error = (LATE if late else DONE), None
+        handler = self._handlers.get(record.kind)
+        started = self._clock()
+        record = replace(record, fired_at=started, late=late)
+        status, error = (LATE if late else DONE), None
+        lag = (started - record.due_at).total_seconds()
+        with log_context(timer_id=record.id, timer_kind=record.kind, guild_id=record.guild_id):
+            if late:
+                log.warning("timer %s (%s) runs %.0f s late", record.id, record.kind, lag)
             try:
                 if handler is None:  # unregistered after the claim
                     raise LookupError(f"no handler for timer kind {record.kind!r}")
@@ -75,3 +110,5 @@ class HandlerRunner:
                 log.exception("timer %s (%s) failed; not retried", record.id, record.kind)
                 status, error = FAILED, traceback.format_exc()[-MAX_ERROR_CHARS:]
             await self._claims.finish(record.id, status, started, error)
+        if self._observer is not None:
+            self._observer(record.kind, status, lag)

@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import affected_rows
 from bot.db.models.scheduling import Timer
+from bot.db.upsert import insert_ignoring_conflicts
 from bot.scheduling.clock import Clock, utc_now
+from bot.scheduling.timers import wakeups
 from bot.scheduling.timers.listeners import TimerListener, after_commit
 from bot.scheduling.timers.records import CANCELLED, PENDING, TimerRecord, aware
 
@@ -48,12 +49,18 @@ class TimerService:
         async with self._session_factory() as own, own.begin():
             yield own
 
-    def _notify_later(self, session: AsyncSession, record: TimerRecord) -> None:
+    async def _notify_later(self, session: AsyncSession, record: TimerRecord) -> None:
+        """Tell this process's dispatchers after the commit, and on PostgreSQL the other
+        processes too (a NOTIFY in the same transaction is delivered only if it commits)."""
+
         def tell() -> None:
             for listener in self._listeners:
                 listener.notify(record.id, record.guild_id, record.due_at)
 
         after_commit(session, tell)
+        if session.bind.dialect.name == "postgresql":
+            payload = wakeups.encode(record.id, record.guild_id, record.due_at)
+            await session.execute(select(func.pg_notify(wakeups.CHANNEL, payload)))
 
     def _forget_later(self, session: AsyncSession, timer_id: int) -> None:
         def tell() -> None:
@@ -84,28 +91,27 @@ class TimerService:
                 existing = await s.scalar(select(Timer).where(Timer.dedupe_key == dedupe_key))
                 if existing is not None:
                     return await self._reuse(s, existing, guild_id, due_at, payload)
-            row = Timer(
-                guild_id=guild_id,
-                kind=kind,
-                due_at=due_at,
-                payload=dict(payload or {}),
-                status=PENDING,
-                owner_id=owner_id,
-                dedupe_key=dedupe_key,
-                attempts=0,
-                created_at=self._clock(),
-            )
-            try:
-                async with s.begin_nested():
-                    s.add(row)
-            except IntegrityError:
+            values = {
+                "guild_id": guild_id,
+                "kind": kind,
+                "due_at": due_at,
+                "payload": dict(payload or {}),
+                "status": PENDING,
+                "owner_id": owner_id,
+                "dedupe_key": dedupe_key,
+                "attempts": 0,
+                "created_at": self._clock(),
+            }
+            insert = insert_ignoring_conflicts(s, Timer, "dedupe_key").values(**values)
+            row = await s.scalar(insert.returning(Timer))
+            if row is None:
                 # Another writer inserted the same key between our check and our insert.
                 existing = await s.scalar(select(Timer).where(Timer.dedupe_key == dedupe_key))
                 if existing is None:
-                    raise
+                    raise RuntimeError(f"timer {dedupe_key!r} neither inserted nor found")
                 return await self._reuse(s, existing, guild_id, due_at, payload)
             record = TimerRecord.from_row(row)
-            self._notify_later(s, record)
+            await self._notify_later(s, record)
             return record
 
     async def _reuse(
@@ -135,7 +141,7 @@ class TimerService:
         await s.refresh(existing)
         record = TimerRecord.from_row(existing)
         if affected_rows(result) == 1:
-            self._notify_later(s, record)
+            await self._notify_later(s, record)
         return record
 
     async def cancel(
@@ -191,10 +197,10 @@ class TimerService:
                 return False
             row_guild = await s.scalar(select(Timer.guild_id).where(Timer.id == timer_id))
             assert row_guild is not None
-            # A dispatcher may keep an entry for the old time as well (the notify undoes the
-            # forget); claims check due_at, so the row still never fires early.
+            # A dispatcher may keep a wake-up for the old time as well (the notify undoes the
+            # forget); it only wakes early and claims nothing, as claims check due_at.
             self._forget_later(s, timer_id)
-            self._notify_later(s, TimerRecord(timer_id, row_guild, "", due_at, {}, PENDING))
+            await self._notify_later(s, TimerRecord(timer_id, row_guild, "", due_at, {}, PENDING))
             return True
 
     async def get(
