@@ -130,6 +130,7 @@ def split_options(
     first = starts[0].start() if starts else len(text)
     _reject_leading_text(text[:first].strip(), kinds, command, noun)
     options: dict[str, str] = {}
+    value_starts: dict[str, int] = {}
     position = 0
     for found in starts:
         if found.start() < position:
@@ -137,7 +138,8 @@ def split_options(
         name = found["name"]
         value, position, quoted = _read_value(text, found.end(), starts, name)
         if name in options:
-            raise CommandError(_twice(name, options[name], value))
+            raise CommandError(_twice(name, text[value_starts[name] : position].strip()))
+        value_starts[name] = found.end()
         if not quoted:
             _reject_stray_options(value, kinds, name, command, noun)
         options[name] = value
@@ -201,10 +203,10 @@ def _unknown_option(name: str, kinds: Mapping[str, int], command: str, noun: str
     return f"{command} has no {noun} {name}:{hint}; its {noun}s: {listing}"
 
 
-def _twice(name: str, first: str, second: str) -> str:
+def _twice(name: str, both: str) -> str:
     return (
         f"{name}: is given twice; if the second {name + ':'!r} is part of the text, "
-        f'put the whole value in quotes: {name}:"{first} {name}:{second}"'
+        f'put the whole value in quotes: {name}:"{both}"'
     )
 
 

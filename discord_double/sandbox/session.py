@@ -8,6 +8,7 @@ returns whether the line succeeded (``--run`` turns a failure into exit status 1
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import logging
 import re
@@ -116,6 +117,8 @@ class Session:
         except AssertionError as error:
             self.say(f"failed: {error}")
             ok = False
+            with contextlib.suppress(AssertionError):
+                await self.double.wait_until_quiet()  # so the bot's own error report lands here
         except Exception as error:  # a bug here must not end the session with a traceback
             self.say(f"error: the sandbox failed on that line: {error!r}")
             ok = False
@@ -341,9 +344,9 @@ def _checked(name: str, kind: int | None, text: str) -> str:
 def _unknown_command(line: str, commands: list[dict[str, Any]]) -> str:
     word = line.split()[0] if line.split() else line
     names = [f"/{c['name']}" for c in commands] + sorted(SANDBOX_VERBS)
-    near = difflib.get_close_matches(word, names, n=1)
+    near = difflib.get_close_matches(word, names, n=1, cutoff=0.7)
     if not near and not word.startswith("/"):
-        near = difflib.get_close_matches("/" + word, names, n=1)
+        near = difflib.get_close_matches("/" + word, names, n=1, cutoff=0.7)
     hint = f"did you mean {near[0]}? " if near else ""
     return f"unknown command {word} ({hint}type help for the list)"
 
