@@ -254,7 +254,9 @@ class Session:
     def show_reply(self, reply: InteractionReply) -> None:
         pending = reply.pending
         if reply.type == "modal" and reply.modal is not None:
+            fields = " ".join(f"{c['custom_id']}:…" for c in _modal_inputs(reply.modal))
             self.say(render_modal(reply.modal))
+            self.say(f"(send it with: submit {fields})")
             return
         if reply.type == "autocomplete":
             self.say("\n".join(f"- {c['name']}" for c in reply.choices) or "(no choices)")

@@ -40,8 +40,9 @@ def parse_target(text: str, verb: str) -> Target:
 
 
 def _words(text: str) -> str:
-    """A label reduced to its lower-case words (no emoji, arrows or punctuation)."""
-    return " ".join(re.findall(r"\w+", text.lower()))
+    """A label reduced to its lower-case words (no emoji, arrows, punctuation or leading
+    zeros), so ``thu 5 mar`` finds ``Thu 05 Mar 19:00``."""
+    return " ".join(word.lstrip("0") or "0" for word in re.findall(r"\w+", text.lower()))
 
 
 def _unquote(text: str) -> str:

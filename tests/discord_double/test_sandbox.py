@@ -54,10 +54,18 @@ async def test_replies_are_numbered_and_members_take_turns(tmp_path: Path) -> No
             "/whois member:@member role:@everyone channel:#readings",
             "/whois member:carol role:@Readers channel:#sessions times:2",
             "members",
+            "help",
         ],
         tmp_path,
     )
     assert status == 0, text
+    shown = section(text, "help")
+    for sandbox_line in ("as carol /command", "click <label> [on <n>]", "wait 2d | 30m | 1h30m"):
+        assert sandbox_line in shown
+    assert "restart" in shown
+    assert "Times are shown in Europe/London." in shown
+    assert "  /ping — Check the bot is alive" in shown
+    assert "  /config timezone zone:… — Set the server time zone" in shown
     assert "Members: organiser, member, carol, dave" in text
     assert "shown in Europe/London" in text
     assert section(text, "/ping") == "[1] reply: pong"
@@ -90,6 +98,7 @@ async def test_clicks_and_selects_reach_any_numbered_message(tmp_path: Path) -> 
     assert "Votes: 1" in clicked
     assert "[Yes (success, disabled)]" in clicked
     assert "(form) Feedback" in text
+    assert "(send it with: submit comment:…)" in text
     assert "Thanks: good book: really" in text
 
 

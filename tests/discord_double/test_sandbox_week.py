@@ -172,6 +172,10 @@ async def test_option_values_and_mistakes_with_the_real_bot(tmp_path: Path) -> N
         "click Going on 42",
         "click Going on 1",
         "wait soon",
+        "/wait 30m",
+        "now",
+        "/poll time slots:thu 19:00; fri 18:30 duration:1d",
+        'as carol select "Thu 5 Mar" "Fri" on message 3',
         "/ping",
     ]
     status, text = await run(lines, tmp_path, url=None)
@@ -195,6 +199,14 @@ async def test_option_values_and_mistakes_with_the_real_bot(tmp_path: Path) -> N
         printed = section(text, line)
         assert printed.startswith(error), (line, printed)
         assert "\n" not in printed, (line, printed)
+    assert section(text, "/wait 30m").startswith(
+        "⏩ Mon 2 Mar 2026 09:00 → Mon 2 Mar 2026 09:30 Europe/London"
+    )
+    assert section(text, "now") == "🕒 Mon 2 Mar 2026 09:30 Europe/London (sandbox clock)"
+    assert section(text, lines[-2]) == (
+        "[4] reply (only you can see this): Your vote in poll #1: **Thu 05 Mar 19:00 UTC**, "
+        "**Fri 06 Mar 18:30 UTC**. Change it any time until the poll closes."
+    )
     assert "Pong!" in section(text, "/ping")
     assert "Traceback" not in text
 
