@@ -20,7 +20,7 @@ from typing import Any
 from ..commands import CommandError
 from ..double import DiscordDouble
 from ..messages import EPHEMERAL, LOADING
-from ..render import EPHEMERAL_MARK, Markup, render_message
+from ..render import EPHEMERAL_MARK, Markup, render_markup, render_message
 from ..state import ChannelType
 
 __all__ = ["Feed", "format_moment"]
@@ -70,7 +70,7 @@ class Feed:
         self.double, self.markup, self.say, self.files_dir = double, markup, say, files_dir
         self._ids: dict[int, int] = {}  # number -> message id
         self._numbers: dict[int, int] = {}  # message id -> number
-        self._shown: dict[int, str] = {}  # message id -> its text as last printed
+        self._shown: dict[int, str] = {}  # message id -> its text (markup as sent) last shown
         self._saved: set[int] = set()  # attachment ids already written out
         self._notes: list[tuple[Any, ...]] = []
         self._seen = _Watched()
@@ -100,9 +100,9 @@ class Feed:
             raise CommandError(f"message {number} was deleted")
         return found
 
-    def remember(self, message: Mapping[str, Any], text: str) -> None:
-        """``text`` is what the reader now sees of ``message`` (edits compare against it)."""
-        self._shown[int(message["id"])] = text
+    def remember(self, message: Mapping[str, Any]) -> None:
+        """The reader has now seen ``message`` as it is (later edits are compared with it)."""
+        self._shown[int(message["id"])] = render_message(message)
 
     @property
     def has_news(self) -> bool:
@@ -162,12 +162,15 @@ class Feed:
         number = self.number(int(message["id"]))
         text = self.render(message)
         self.say(_block(f"[{number}] {label}{_only_you(message)}:", _without_mark(text)))
-        self.remember(message, text)
+        self.remember(message)
         self.save_attachments(message, number)
 
     def render(self, message: Mapping[str, Any]) -> str:
         """The message as a reader sees it; links to numbered messages say their number."""
-        return _JUMP_LINK.sub(self._jump, render_message(message, self.markup))
+        return self.readable(render_message(message))
+
+    def readable(self, text: str) -> str:
+        return _JUMP_LINK.sub(self._jump, render_markup(text, self.markup))
 
     def _jump(self, link: re.Match[str]) -> str:
         number = self._numbers.get(int(link["message"]))
@@ -201,22 +204,23 @@ class Feed:
         place = self.place(int(message["channel_id"]))
         header = f"[{number}] {place} ▸ {author}{_only_you(message)}:"
         self.say(_block(header, _without_mark(text)))
-        self.remember(message, text)
+        self.remember(message)
         self.save_attachments(message, number)
 
     def _print_edit(self, message_id: int) -> None:
         message = self.double.world.messages.get(message_id)
         if message is None or message_id not in self._shown:
             return  # not shown yet: it will be shown as it is now
-        text = self.render(message)
+        # Compared as sent, so "in 3 days" becoming "in 2 days" as time passes is no edit.
+        raw = render_message(message)
         before = self._shown[message_id]
-        if text == before:
+        if raw == before:
             return
         number = self._numbers[message_id]
-        changed = _changed_lines(before, text)
+        changed = [self.readable(line) for line in _changed_lines(before, raw)]
         header = f"✎ edited message {number} in {self.place(int(message['channel_id']))}:"
         self.say(_block(header, "\n".join(changed)) if changed else header + " (lines removed)")
-        self.remember(message, text)
+        self.remember(message)
         self.save_attachments(message, number)
 
     def _print_thread(self, thread_id: int, before: tuple[str, bool] | None) -> None:

@@ -136,8 +136,9 @@ class Session:
 
     async def _run(self, line: str, user: FakeUser) -> bool:
         verb, _, rest = line.partition(" ")
-        if verb.startswith("as:") or verb == "as":
-            name, _, rest = (verb[3:] + " " + rest if verb != "as" else rest).strip().partition(" ")
+        if verb == "as" or verb.startswith("as:"):
+            who_and_what = rest if verb == "as" else f"{verb[3:]} {rest}"
+            name, _, rest = who_and_what.strip().partition(" ")
             if not rest.strip():
                 raise CommandError("as whom, doing what? e.g. as carol /reading list")
             return await self._run(rest.strip(), self.demo.user(name))

@@ -77,6 +77,8 @@ def find_button(message: Mapping[str, Any], label: str, where: str) -> str:
             )
         ]
         if len(found) == 1 or (found and exact):
+            if found[0].get("disabled"):
+                raise CommandError(f"the button {_label(found[0])!r} on {where} is disabled")
             return str(found[0]["custom_id"])
     labels = ", ".join(repr(_label(b)) for b in clickable)
     raise CommandError(f"no button {label!r} on {where}; its buttons: {labels}")
@@ -101,6 +103,8 @@ def find_options(message: Mapping[str, Any], text: str, where: str) -> tuple[str
     for menu in menus:
         values = [_option_value(menu, label) for label in labels]
         if all(v is not None for v in values):
+            if menu.get("disabled"):
+                raise CommandError(f"the menu on {where} is disabled")
             return str(menu["custom_id"]), [v for v in values if v is not None]
     known = ", ".join(repr(o["label"]) for m in menus for o in m.get("options") or [])
     raise CommandError(f"no option {text.strip()!r} on {where}; its options: {known or 'none'}")

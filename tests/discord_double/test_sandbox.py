@@ -88,10 +88,11 @@ async def test_clicks_and_selects_reach_any_numbered_message(tmp_path: Path) -> 
             "click Yes on 1",
             "/feedback",
             "submit comment:good book: really",
+            "click Yes on 1",
         ],
         tmp_path,
     )
-    assert status == 0, text
+    assert status == 1, text  # the second click on a disabled button
     assert "[3] reply (only you can see this): You picked chapter 2" in text
     clicked = section(text, "click Yes on 1")
     assert clicked.startswith("[1] ✎ updated:")
@@ -100,6 +101,7 @@ async def test_clicks_and_selects_reach_any_numbered_message(tmp_path: Path) -> 
     assert "(form) Feedback" in text
     assert "(send it with: submit comment:…)" in text
     assert "Thanks: good book: really" in text
+    assert text.rstrip().endswith("error: the button 'Yes' on message 1 is disabled")
 
 
 async def test_what_the_bot_does_by_itself_is_shown_in_order(tmp_path: Path) -> None:
