@@ -35,8 +35,36 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot against Discord (the default)")
 
     sandbox = sub.add_parser("sandbox", help="run the bot against a local Discord double")
-    sandbox.add_argument("--run", action="append", metavar="COMMAND", help='e.g. --run "/ping"')
-    sandbox.add_argument("--database-url", help="default: a throw-away SQLite database")
+    sandbox.add_argument(
+        "--run",
+        action="append",
+        metavar="LINE",
+        help='a line to run instead of the prompt (repeatable), e.g. --run "/ping" --run "wait 2d"',
+    )
+    sandbox.add_argument(
+        "--script",
+        type=Path,
+        metavar="FILE",
+        help="run the lines of FILE (blank lines and lines starting with '# ' are skipped)",
+    )
+    sandbox.add_argument(
+        "--database-url",
+        help="default: a throw-away SQLite database; give one to keep the server between runs",
+    )
+    sandbox.add_argument(
+        "--start",
+        metavar="WHEN",
+        help="start the sandbox clock here (e.g. 2026-03-02T09:00, in --zone); default: now",
+    )
+    sandbox.add_argument(
+        "--zone", help="show times in this time zone (e.g. Europe/London); default: this computer's"
+    )
+    sandbox.add_argument(
+        "--files",
+        type=Path,
+        metavar="DIR",
+        help="save the files the bot sends here; default: a new temporary folder",
+    )
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -114,7 +142,23 @@ def _dispatch(command: str, args: argparse.Namespace, settings: Settings) -> int
                 raise
             print(sandbox_extra_missing(missing), file=sys.stderr)
             return 2
-        return asyncio.run(sandbox.main(settings, args.run, args.database_url))
+        lines = args.run
+        if args.script is not None:
+            try:
+                lines = sandbox.script_lines(args.script) + (args.run or [])
+            except OSError as error:
+                print(f"error: --script {args.script}: {error.strerror}", file=sys.stderr)
+                return 2
+        return asyncio.run(
+            sandbox.main(
+                settings,
+                lines,
+                args.database_url,
+                start=args.start,
+                zone=args.zone,
+                files_dir=args.files,
+            )
+        )
     if command == "db":
         from bot.db import cli as db_cli
 

@@ -10,6 +10,7 @@ waiting for it).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -40,12 +41,14 @@ class DoubleCore:
         heartbeat_interval_ms: int = 41250,
         expect_command_sync: bool = True,
         timeout: float = DEFAULT_TIMEOUT,
+        snowflakes: SnowflakeFactory | None = None,
     ) -> None:
         """``validate``: check every request against Discord's OpenAPI description (the copy
         shipped in ``spec/``, or ``spec_path``/``$DISCORD_API_SPEC``); a missing description is
         an error. ``validate=None`` validates only if the description is found; ``False`` never.
+        ``snowflakes`` makes ids (the bot's own included) another way, e.g. the same every run.
         """
-        snowflake = SnowflakeFactory()
+        snowflake = snowflakes or SnowflakeFactory()
         bot_user_id = snowflake()
         bot_user = FakeUser(bot_user_id, bot_name, bot=True)
         self.world = World(snowflake=snowflake, bot_user=bot_user, application_id=bot_user_id)
@@ -54,6 +57,7 @@ class DoubleCore:
         self.expect_command_sync = expect_command_sync
         self.timeout = timeout
         self._signal = ChangeSignal()
+        self._change_listeners: list[Callable[[], None]] = []
         self.hub = GatewayHub(
             guild_ids=lambda: list(self.world.guilds),
             ready_payload=self._ready_payload,
@@ -122,8 +126,16 @@ class DoubleCore:
         """Use as ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(...)``."""
         return self.base_url.replace("http://", "ws://") + "/gateway"
 
+    def add_change_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` after every request and gateway event, as it happens (so a
+        watcher sees the bot's actions in their order); returns a function that removes it."""
+        self._change_listeners.append(listener)
+        return lambda: self._change_listeners.remove(listener)
+
     def _notify(self) -> None:
         self._signal.notify()
+        for listener in list(self._change_listeners):
+            listener()
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)

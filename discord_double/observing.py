@@ -1,19 +1,21 @@
 """What the bot did, and waiting for it without polling.
 
 Reading: ``channel_messages``, ``dm_messages``, ``messages_in``, ``message``, ``threads``,
-``scheduled_events``.
+``scheduled_events``, ``attachment_data``.
 
 Waiting (each wakes on every request and gateway event the double sees, and fails with an
 ``AssertionError`` that says what it saw): ``wait_until_ready``, ``wait_for_command_sync``,
 ``wait_for`` / ``wait_for_requests`` (answered requests), ``wait_for_message`` /
 ``wait_for_messages`` (messages in a channel or DM), ``wait_for_followups``, ``wait_until`` (any
-probe of the double's state) and ``wait_for_bot_state`` (an async probe of state only the bot
-holds, such as its database).
+probe of the double's state), ``wait_for_bot_state`` (an async probe of state only the bot
+holds, such as its database) and ``wait_until_quiet`` (the bot has stopped talking for now).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from .core import DoubleCore
@@ -72,6 +74,11 @@ class Observing(DoubleCore):
     def message(self, message_id: int) -> dict[str, Any]:
         return self.world.messages[message_id]
 
+    def attachment_data(self, attachment: Mapping[str, Any]) -> bytes | None:
+        """The bytes the bot uploaded for an attachment of one of its messages."""
+        upload = self.rest.files.get(int(attachment["id"]))
+        return upload.data if upload is not None else None
+
     def messages_in(
         self, place: MessagePlace, *, include_members: bool = False
     ) -> list[dict[str, Any]]:
@@ -121,6 +128,40 @@ class Observing(DoubleCore):
                 f"gave up waiting for {what} after {timeout}s; requests: "
                 f"{self._describe_requests()}; failures: {self.failures}"
             ) from None
+
+    async def wait_until_quiet(
+        self,
+        quiet: float = 0.05,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> None:
+        """Return once every request is answered and nothing happened for ``quiet`` seconds.
+
+        For when nothing says what the bot will do next (a timer just fired, say): whatever it
+        sends in reply to the double's own pushes arrives within that pause.
+        """
+        timeout = timeout or self.timeout
+        last_change = time.monotonic()
+
+        def touched() -> None:
+            nonlocal last_change
+            last_change = time.monotonic()
+
+        remove = self.add_change_listener(touched)
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    await self._drain()
+                    busy = any(r.status is None for r in self.requests)
+                    idle_for = time.monotonic() - last_change
+                    if not busy and idle_for >= quiet:
+                        return
+                    await asyncio.sleep(quiet if busy else quiet - idle_for)
+        except TimeoutError:
+            raise AssertionError(
+                f"the bot did not go quiet within {timeout}s; requests: {self._describe_requests()}"
+            ) from None
+        finally:
+            remove()
 
     async def wait_for(
         self,

@@ -4,14 +4,31 @@ Embeds are flattened (author, title, description, fields, footer), buttons becom
 ``[label]`` (with ``(disabled)`` / style notes), select menus list their options, attachments and
 polls are listed, ephemeral replies start with ``(only you can see this)`` and modals show their
 title and fields.
+
+With a :class:`Markup`, Discord's markup is shown as a reader would see it: ``<t:…:F>`` as a
+date in the reader's time zone, ``<#id>``/``<@id>``/``<@&id>`` as names, ``<:name:id>`` as
+``:name:`` and ``<https://…>`` as the bare link. Without one, the text stays as sent (what
+tests assert on).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol
 
-__all__ = ["EPHEMERAL_MARK", "RenderableReply", "render", "render_message", "render_modal"]
+__all__ = [
+    "EPHEMERAL_MARK",
+    "Markup",
+    "RenderableReply",
+    "relative_time",
+    "render",
+    "render_markup",
+    "render_message",
+    "render_modal",
+]
 
 EPHEMERAL_MARK = "(only you can see this)"
 BUTTON_STYLES = {1: "primary", 2: "secondary", 3: "success", 4: "danger", 5: "link", 6: "premium"}
@@ -40,8 +57,102 @@ class RenderableReply(Protocol):
     def all_messages(self) -> Sequence[Mapping[str, Any]]: ...
 
 
-def render(target: RenderableReply | Mapping[str, Any]) -> str:
+def _no_name(_id: int) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Markup:
+    """What a reader's client knows: a time zone, the time now, and names for ids."""
+
+    zone: tzinfo
+    now: Callable[[], datetime]
+    channel_name: Callable[[int], str | None] = _no_name
+    user_name: Callable[[int], str | None] = _no_name
+    role_name: Callable[[int], str | None] = _no_name
+
+
+_MARKUP = re.compile(
+    r"<t:(?P<ts>-?\d+)(?::(?P<style>[tTdDfFR]))?>"
+    r"|<#(?P<channel>\d+)>"
+    r"|<@!?(?P<user>\d+)>"
+    r"|<@&(?P<role>\d+)>"
+    r"|<a?:(?P<emoji>\w+):\d+>"
+    r"|<(?P<link>https?://[^\s>]+)>"
+)
+_DAY_FORMATS = {
+    "t": "{h:%H:%M}",
+    "T": "{h:%H:%M:%S}",
+    "d": "{h:%d/%m/%Y}",
+    "D": "{h.day} {h:%B %Y}",
+    "f": "{h.day} {h:%B %Y} {h:%H:%M}",
+    "F": "{h:%A}, {h.day} {h:%B %Y} {h:%H:%M}",
+}
+# Discord's relative times (moment.js thresholds): (below this many seconds, unit, unit seconds).
+_RELATIVE_STEPS = (
+    (45, "", 1),
+    (90, "a minute", 60),
+    (45 * 60, "minute", 60),
+    (90 * 60, "an hour", 3600),
+    (22 * 3600, "hour", 3600),
+    (36 * 3600, "a day", 86400),
+    (26 * 86400, "day", 86400),
+    (45 * 86400, "a month", 30 * 86400),
+    (320 * 86400, "month", 30 * 86400),
+    (548 * 86400, "a year", 365 * 86400),
+)
+
+
+def relative_time(moment: datetime, now: datetime) -> str:
+    """``in 3 days`` / ``2 hours ago``, rounded like Discord's ``<t:…:R>``."""
+    seconds = (moment - now).total_seconds()
+    size = abs(seconds)
+    phrase = ""
+    for limit, unit, unit_seconds in _RELATIVE_STEPS:
+        if size < limit:
+            if not unit:
+                phrase = "a few seconds"
+            elif unit.startswith("a"):
+                phrase = unit
+            else:
+                count = max(2, round(size / unit_seconds))
+                phrase = f"{count} {unit}s"
+            break
+    else:
+        phrase = f"{max(2, round(size / (365 * 86400)))} years"
+    return f"in {phrase}" if seconds >= 0 else f"{phrase} ago"
+
+
+def render_markup(text: str, markup: Markup) -> str:
+    """``text`` with Discord's markup shown as the reader's client shows it."""
+
+    def replace(found: re.Match[str]) -> str:
+        if found["ts"] is not None:
+            moment = datetime.fromtimestamp(int(found["ts"]), UTC)
+            style = found["style"] or "f"
+            if style == "R":
+                return relative_time(moment, markup.now())
+            return _DAY_FORMATS[style].format(h=moment.astimezone(markup.zone))
+        if found["channel"] is not None:
+            return f"#{markup.channel_name(int(found['channel'])) or 'unknown-channel'}"
+        if found["user"] is not None:
+            return f"@{markup.user_name(int(found['user'])) or 'unknown-user'}"
+        if found["role"] is not None:
+            return f"@{markup.role_name(int(found['role'])) or 'unknown-role'}"
+        if found["emoji"] is not None:
+            return f":{found['emoji']}:"
+        return found["link"]
+
+    return _MARKUP.sub(replace, text)
+
+
+def render(target: RenderableReply | Mapping[str, Any], markup: Markup | None = None) -> str:
     """Text for an ``InteractionReply`` (with its follow-ups) or a single message dict."""
+    text = _render(target)
+    return render_markup(text, markup) if markup is not None else text
+
+
+def _render(target: RenderableReply | Mapping[str, Any]) -> str:
     if isinstance(target, Mapping):
         return render_message(target)
     reply = target
@@ -49,13 +160,19 @@ def render(target: RenderableReply | Mapping[str, Any]) -> str:
         return render_modal(reply.modal)
     if reply.type == "autocomplete":
         return "\n".join(f"- {c['name']} ({c['value']!r})" for c in reply.choices) or "(no choices)"
-    parts = [render_message(message) for message in reply.all_messages]
+    parts = [_render_message(message) for message in reply.all_messages]
     if not parts:
         return f"({reply.type}: no message)"
     return "\n---\n".join(parts)
 
 
-def render_message(message: Mapping[str, Any]) -> str:
+def render_message(message: Mapping[str, Any], markup: Markup | None = None) -> str:
+    """A message as text: content, embeds, poll, attachments and components."""
+    text = _render_message(message)
+    return render_markup(text, markup) if markup is not None else text
+
+
+def _render_message(message: Mapping[str, Any]) -> str:
     lines: list[str] = []
     if int(message.get("flags") or 0) & (1 << 6):
         lines.append(EPHEMERAL_MARK)
