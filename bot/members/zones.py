@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import GuildConfigService
 from bot.db import affected_rows
 from bot.db.models.members import MemberSettings
 from bot.scheduling.clock import Clock, utc_now
@@ -53,11 +52,9 @@ class MemberZones:
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
-        guild_config: GuildConfigService,
         clock: Clock = utc_now,
     ) -> None:
         self._sessions = session_factory
-        self._guild_config = guild_config
         self._clock = clock
 
     async def own(self, guild_id: int, user_id: int) -> str | None:
@@ -66,13 +63,12 @@ class MemberZones:
             row = await session.get(MemberSettings, (guild_id, user_id))
             return None if row is None else row.timezone
 
-    async def zone_for(self, guild_id: int, user_id: int) -> MemberZone:
-        """The member's zone, else the server's."""
+    async def zone_for(self, guild_id: int, user_id: int, server_zone: str) -> MemberZone:
+        """The member's zone, else ``server_zone`` (the caller has the server's settings)."""
         own = await self.own(guild_id, user_id)
         if own is not None:
             return MemberZone(ZoneInfo(own), personal=True)
-        server = (await self._guild_config.get(guild_id)).timezone
-        return MemberZone(ZoneInfo(server), personal=False)
+        return MemberZone(ZoneInfo(server_zone), personal=False)
 
     async def set(self, guild_id: int, user_id: int, name: str) -> MemberZone:
         """Store the member's zone; near misses raise a UserError with suggestions."""

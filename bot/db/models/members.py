@@ -43,6 +43,7 @@ class RecurringReminder(Base):
     channel_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     until: Mapped[date | None] = mapped_column(Date, default=None)
     count: Mapped[int | None] = mapped_column(Integer, default=None)
+    fired: Mapped[int] = mapped_column(Integer, default=0)  # how many times it has gone off
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

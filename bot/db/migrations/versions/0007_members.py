@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("channel_id", sa.BigInteger(), nullable=True),
         sa.Column("until", sa.Date(), nullable=True),
         sa.Column("count", sa.Integer(), nullable=True),
+        sa.Column("fired", sa.Integer(), nullable=False),
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recurring_reminders")),
     )
