@@ -272,15 +272,17 @@ class RecurringReminders:
         time (a missed timer is not run, so nothing else would); returns how many."""
         now = now or self._clock()
         async with self._sessions() as s, s.begin():
+            # A pending timer already overdue may be marked missed (not run) by the dispatcher,
+            # so it does not count; if it runs late instead, its next time is this same one.
+            rows_live = await s.execute(
+                select(Timer.payload, Timer.status, Timer.due_at).where(
+                    Timer.kind == RECURRING_REMINDER, Timer.status.in_([PENDING, RUNNING])
+                )
+            )
             live = {
                 int((payload or {}).get("series_id", 0))
-                for payload in (
-                    await s.scalars(
-                        select(Timer.payload).where(
-                            Timer.kind == RECURRING_REMINDER, Timer.status.in_([PENDING, RUNNING])
-                        )
-                    )
-                ).all()
+                for payload, status, due_at in rows_live.all()
+                if status == RUNNING or due_at > now
             }
             rows = (await s.scalars(select(RecurringReminder))).all()
             resumed = 0
