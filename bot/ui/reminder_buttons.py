@@ -108,9 +108,7 @@ class SnoozeButton(
             await interaction.response.edit_message(view=None, allowed_mentions=NO_PINGS)
             await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
         else:  # a session reminder others may share: leave it as it is
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=NO_PINGS
-            )
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 class DoneButton(

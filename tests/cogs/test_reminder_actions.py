@@ -50,7 +50,8 @@ async def test_snooze_survives_a_restart_and_arrives_once(
     # The bot restarts between the delivery and the click: the button still works.
     async with bot_runner(clock=clock, sleep_until=clock.sleep_until) as bot:
         snoozed = await double.press(None, server.member, dm, "Snooze: 10 minutes")
-        assert snoozed.message is not None and not snoozed.message["components"]
+        assert snoozed.message is not None
+        assert not snoozed.message["components"]
         [note] = await double.wait_for_followups(snoozed, 1)
         assert "Snoozed" in note["content"]
         assert "(the server's time zone)" in note["content"]

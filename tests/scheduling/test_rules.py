@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -135,7 +136,7 @@ def test_next_times_are_every_local_day_the_rule_names_in_order(
     anchor = (after.astimezone(tz) - timedelta(days=lag)).date()
     times = upcoming(rule, tz, anchor, after, 12)
     assert len(times) == 12
-    assert all(a < b for a, b in zip(times, times[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(times))
     assert times[0] > after
     for when in times:
         local = when.astimezone(tz)

@@ -40,9 +40,7 @@ def upgrade() -> None:
         sa.Column("created_at", UtcDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recurring_reminders")),
     )
-    op.create_index(
-        "ix_recurring_reminders_member", "recurring_reminders", ["guild_id", "user_id"]
-    )
+    op.create_index("ix_recurring_reminders_member", "recurring_reminders", ["guild_id", "user_id"])
     op.create_table(
         "reading_parts",
         sa.Column("guild_id", sa.BigInteger(), autoincrement=False, nullable=False),
