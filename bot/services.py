@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.discussion.polls import PollService
 from bot.discussion.prompts import PromptService
 from bot.library.loader import ContentPack
+from bot.library.parts import ReadingParts
 from bot.library.service import LibraryService
 from bot.members import MemberZones
 from bot.privacy import PrivacyService
@@ -33,6 +34,7 @@ class Services:
     zones: MemberZones
     recurring: RecurringReminders
     copies: ReminderCopies
+    parts: ReadingParts
 
 
 def poll_close_key(poll_id: int) -> str:
@@ -58,8 +60,9 @@ def build_services(
     prompts = PromptService(session_factory, clock)
     polls = PollService(session_factory, clock, schedule_close, cancel_close)
     recurring = RecurringReminders(session_factory, timers, clock)
+    library = LibraryService(pack, session_factory, clock, calendar=SessionWeeks(sessions))
     return Services(
-        library=LibraryService(pack, session_factory, clock, calendar=SessionWeeks(sessions)),
+        library=library,
         sessions=sessions,
         reminders=ReminderService(session_factory, timers, clock),
         prompts=prompts,
@@ -68,4 +71,5 @@ def build_services(
         zones=MemberZones(session_factory, clock),
         recurring=recurring,
         copies=ReminderCopies(session_factory, timers, clock),
+        parts=ReadingParts(library, session_factory, clock),
     )
