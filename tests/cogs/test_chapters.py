@@ -96,6 +96,12 @@ async def test_a_member_reading_chapter_two_is_pointed_to_threads_one_and_two_on
     assert all(f"<#{t.id}>" in whole.content for t in parts.values())
     bad = await double.slash(server.guild, server.member, "reading done", reading=BRINTON, part=9)
     assert "parts 1 to 3" in bad.content
+    ask = await double.slash(server.guild, server.member, "privacy delete-my-data")
+    erased = await double.press(server.guild, server.member, ask, "Delete my data")
+    assert "3 reading parts marked done removed" in erased.text
+    card = await timed_bot.services.library.reading(server.guild.id, BRINTON)
+    read = await timed_bot.services.parts.read(server.guild.id, server.member.id, card)
+    assert read.done == frozenset()
 
 
 async def test_progress_shows_parts_the_groups_spread_weeks_and_streak(
