@@ -1,8 +1,8 @@
 """``/privacy delete-my-data``: forget one member in one server.
 
 Removed: poll ballots (open anonymous polls included, through their voter key), RSVPs and
-attendance, reading progress, reminder opt-in, personal reminders (cancelled, their text
-erased). Kept but anonymised: prompts the member wrote and polls they created. Counts of what
+attendance, reading progress (parts included), reminder opt-in, personal reminders (cancelled,
+their text erased), repeating reminders, the member's own time zone. Kept but anonymised: prompts the member wrote and polls they created. Counts of what
 was removed are returned so the member can be told.
 """
 
@@ -16,13 +16,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import affected_rows
 from bot.db.models.discussion import Poll, PollBallot
 from bot.db.models.library import LibraryProgress
+from bot.db.models.members import MemberSettings, PartProgress
 from bot.db.models.scheduling import ReminderOptIn, SessionAttendance, SessionRsvp, Timer
 from bot.discussion.polls import PollService
 from bot.discussion.prompts import PromptService
+from bot.scheduling.recurring import RecurringReminders
 from bot.scheduling.reminders import PERSONAL_REMINDER
 from bot.scheduling.timers import PENDING, TimerService
 
-MemberRow = PollBallot | SessionRsvp | SessionAttendance | LibraryProgress | ReminderOptIn
+MemberRow = (
+    PollBallot
+    | SessionRsvp
+    | SessionAttendance
+    | LibraryProgress
+    | ReminderOptIn
+    | MemberSettings
+    | PartProgress
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,9 @@ class Removed:
     personal_reminders: int = 0
     prompts_anonymised: int = 0
     polls_unlinked: int = 0
+    repeating_reminders: int = 0
+    parts_done: int = 0
+    time_zone: int = 0
 
     def lines(self) -> list[str]:
         names = {
@@ -46,6 +59,9 @@ class Removed:
             "personal_reminders": "personal reminders cancelled and erased",
             "prompts_anonymised": "prompts kept without your name",
             "polls_unlinked": "polls you created kept without your name",
+            "repeating_reminders": "repeating reminders stopped and erased",
+            "parts_done": "reading parts marked done removed",
+            "time_zone": "personal time zone removed",
         }
         return [f"{getattr(self, f.name)} {names[f.name]}" for f in fields(self)]
 
@@ -57,15 +73,18 @@ class PrivacyService:
         polls: PollService,
         prompts: PromptService,
         timers: TimerService,
+        recurring: RecurringReminders,
     ) -> None:
         self._sessions = session_factory
         self._polls = polls
         self._prompts = prompts
         self._timers = timers
+        self._recurring = recurring
 
     async def delete_member_data(self, guild_id: int, user_id: int) -> Removed:
         anonymous_votes = await self._retract_anonymous_ballots(guild_id, user_id)
         reminders = await self._erase_personal_reminders(guild_id, user_id)
+        repeating = await self._recurring.delete_member(guild_id, user_id)
         async with self._sessions.begin() as session:
             # Every table below has guild_id and user_id columns: one member's rows, one server.
             def mine(model: type[MemberRow]) -> Delete:
@@ -76,6 +95,8 @@ class PrivacyService:
             attendance = affected_rows(await session.execute(mine(SessionAttendance)))
             progress = affected_rows(await session.execute(mine(LibraryProgress)))
             opt_in = affected_rows(await session.execute(mine(ReminderOptIn)))
+            parts = affected_rows(await session.execute(mine(PartProgress)))
+            zone = affected_rows(await session.execute(mine(MemberSettings)))
             unlinked = await session.execute(
                 update(Poll)
                 .where(Poll.guild_id == guild_id, Poll.creator_id == user_id)
@@ -91,6 +112,9 @@ class PrivacyService:
             personal_reminders=reminders,
             prompts_anonymised=prompts,
             polls_unlinked=affected_rows(unlinked),
+            repeating_reminders=repeating,
+            parts_done=parts,
+            time_zone=zone,
         )
 
     async def _retract_anonymous_ballots(self, guild_id: int, user_id: int) -> int:

@@ -10,10 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.discussion.polls import PollService
 from bot.discussion.prompts import PromptService
 from bot.library.loader import ContentPack
+from bot.library.parts import ReadingParts
 from bot.library.service import LibraryService
+from bot.members import MemberZones
 from bot.privacy import PrivacyService
 from bot.scheduling import ReminderService, SessionService, TimerService
 from bot.scheduling.clock import Clock
+from bot.scheduling.copies import ReminderCopies
+from bot.scheduling.recurring import RecurringReminders
 from bot.scheduling.syllabus import SessionWeeks
 
 POLL_CLOSE = "poll.close"
@@ -27,6 +31,10 @@ class Services:
     prompts: PromptService
     polls: PollService
     privacy: PrivacyService
+    zones: MemberZones
+    recurring: RecurringReminders
+    copies: ReminderCopies
+    parts: ReadingParts
 
 
 def poll_close_key(poll_id: int) -> str:
@@ -51,11 +59,17 @@ def build_services(
 
     prompts = PromptService(session_factory, clock)
     polls = PollService(session_factory, clock, schedule_close, cancel_close)
+    recurring = RecurringReminders(session_factory, timers, clock)
+    library = LibraryService(pack, session_factory, clock, calendar=SessionWeeks(sessions))
     return Services(
-        library=LibraryService(pack, session_factory, clock, calendar=SessionWeeks(sessions)),
+        library=library,
         sessions=sessions,
         reminders=ReminderService(session_factory, timers, clock),
         prompts=prompts,
         polls=polls,
-        privacy=PrivacyService(session_factory, polls, prompts, timers),
+        privacy=PrivacyService(session_factory, polls, prompts, timers, recurring),
+        zones=MemberZones(session_factory, clock),
+        recurring=recurring,
+        copies=ReminderCopies(session_factory, timers, clock),
+        parts=ReadingParts(library, session_factory, clock),
     )

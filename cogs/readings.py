@@ -1,4 +1,4 @@
-"""The syllabus: /reading list|current|info|assign|add|done."""
+"""The syllabus: /reading list|current|info|assign|add|done|progress|parts."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.library.service import LibraryService
 from bot.types import guild_id_of
 from bot.ui import embeds
 from bot.ui import library as cards
+from bot.ui import progress as progress_ui
 from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.paginator import Page, send_paged
 from bot.ui.views import StudyModal
@@ -189,16 +190,65 @@ class Readings(commands.GroupCog, group_name="reading"):
         """Add a reading to this server's list (opens a form)."""
         await interaction.response.send_modal(AddReadingModal(self.context))
 
-    @app_commands.command(name="done", extras={"example": "/reading done reading:Pirani"})
-    @app_commands.describe(reading="The reading you have finished")
+    @app_commands.command(
+        name="done", extras={"example": "/reading done reading:Brinton part:2", "organiser": False}
+    )
+    @app_commands.describe(
+        reading="The reading you have finished (or are reading)",
+        part="For a reading in parts: the part you have just finished",
+    )
     @app_commands.autocomplete(reading=cards.reading_choices)
-    async def done(self, interaction: discord.Interaction, reading: str) -> None:
-        """Mark a reading as done and see your progress."""
+    @app_commands.autocomplete(part=progress_ui.part_choices)
+    async def done(
+        self,
+        interaction: discord.Interaction,
+        reading: str,
+        part: app_commands.Range[int, 1, 20] | None = None,
+    ) -> None:
+        """Mark a reading (or one part of it) done; see the discussion threads you are ready for."""
         guild_id = guild_id_of(interaction)
-        card, newly = await self.library.mark_done(guild_id, interaction.user.id, reading)
-        progress = await self.library.progress(guild_id, interaction.user.id)
+        text = await progress_ui.done_reply(self.bot, guild_id, interaction.user.id, reading, part)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(
+        name="progress", extras={"example": "/reading progress", "organiser": False}
+    )
+    async def progress(self, interaction: discord.Interaction) -> None:
+        """Your readings and parts done, the group's spread, your weeks and your streak."""
+        guild_id = guild_id_of(interaction)
+        embed = await progress_ui.progress_embed(self.bot, guild_id, interaction.user.id)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(
+        name="parts",
+        extras={
+            "example": '/reading parts reading:Brinton parts:"pp. 1-45 | pp. 46-90"',
+            "organiser": True,
+        },
+    )
+    @app_commands.describe(
+        reading="The reading to split",
+        parts='Part titles separated by | (e.g. "pp. 1-30 | pp. 31-60"), or "none" for the pack\'s',
+    )
+    @app_commands.autocomplete(reading=cards.reading_choices)
+    @organiser_only()
+    async def parts(
+        self,
+        interaction: discord.Interaction,
+        reading: str,
+        parts: app_commands.Range[str, 1, 1000],
+    ) -> None:
+        """Split a reading into parts: each gets its own spoiler-safe discussion thread."""
+        guild_id = guild_id_of(interaction)
+        card, split = await self.bot.services.parts.set_parts(
+            guild_id, reading, parts, interaction.user.id
+        )
+        listing = "\n".join(f"{n}. {title}" for n, title in enumerate(split, start=1))
         await interaction.response.send_message(
-            cards.done_message(card, newly, len(progress.done), progress.total), ephemeral=True
+            f"*{embeds.clip(card.title, 300)}* is read in {len(split)} parts:\n{listing}"
+            if split
+            else f"*{embeds.clip(card.title, 300)}* is read as one piece.",
+            ephemeral=True,
         )
 
 

@@ -41,6 +41,7 @@ class ReadingCard:
     aliases: tuple[str, ...] = ()
     prompts: tuple[str, ...] = ()
     source: str = "pack"
+    parts: tuple[str, ...] = ()  # the pack's split into parts; servers may override it
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,7 @@ def pack_card(reading: Reading) -> ReadingCard:
         aliases=tuple(reading.aliases),
         prompts=tuple(reading.prompts),
         source="pack",
+        parts=tuple(reading.parts),
     )
 
 

@@ -112,11 +112,25 @@ class Reading(Strict):
     part_of: Slug | None = None
     # An editor's note for readers: what the reading list says differently, what is unverified.
     note: Text | None = None
+    # Spoiler-safe discussion: the parts (chapters, page ranges) it is read and discussed in,
+    # in reading order, each titled as members should see it ("pp. 1-30", "Chapter 2").
+    parts: Annotated[
+        list[Annotated[Text, StringConstraints(max_length=80)]], Field(max_length=20)
+    ] = []
 
     @field_validator("date")
     @classmethod
     def _date(cls, value: str | None) -> str | None:
         return None if value is None else check_partial_date(value)
+
+    @field_validator("parts")
+    @classmethod
+    def _distinct_parts(cls, parts: list[str]) -> list[str]:
+        if len({p.casefold() for p in parts}) != len(parts):
+            raise ValueError("parts must have distinct titles")
+        if len(parts) == 1:
+            raise ValueError("a reading in parts has at least two")
+        return parts
 
     @field_validator("editors")
     @classmethod

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -11,21 +11,40 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.errors import UserError
-from bot.scheduling.parsing import format_duration
+from bot.members import MemberZone
+from bot.scheduling.parsing import format_duration, parse_date
+from bot.scheduling.recurring import MAX_COUNT, RecurringSeries
 from bot.scheduling.reminders import MAX_TEXT, PersonalReminder
 from bot.scheduling.sessions import ReminderConfig
 from bot.types import guild_id_of
 from bot.ui.checks import organiser_only
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, truncate
+from bot.ui.reminder_buttons import ITEMS, shared_view
 from bot.ui.sessions import when_text
+from bot.ui.zones import zone_note, zone_of
 from cogs.reminders._timers import ReminderTimerHandlers
 
 LIST_TEXT = 90
 
 
-def reminder_line(reminder: PersonalReminder) -> str:
+def reminder_line(reminder: PersonalReminder, zone: MemberZone | None = None) -> str:
     text = truncate(" ".join(reminder.text.split()), LIST_TEXT)
-    return f"`#{reminder.id}` {when_text(reminder.due_at)}: {text}"
+    local = f" ({zone_note(reminder.due_at, zone)})" if zone is not None else ""
+    return f"`#{reminder.id}` {when_text(reminder.due_at)}{local}: {text}"
+
+
+def series_line(series: RecurringSeries, zone: MemberZone) -> str:
+    text = truncate(" ".join(series.text.split()), LIST_TEXT)
+    rule = f"{series.rule.describe()} ({series.zone.key})"
+    ends = f", until {series.until.isoformat()}" if series.until else ""
+    if series.count is not None:
+        ends += f", {series.count - series.fired} more time(s)"
+    upcoming = (
+        f" next {when_text(series.next_due)} ({zone_note(series.next_due, zone)})"
+        if series.next_due
+        else ""
+    )
+    return f"`#{series.id}` 🔁 {rule}{ends}:{upcoming}: {text}"
 
 
 def settings_text(config: ReminderConfig) -> str:
@@ -51,9 +70,13 @@ class Reminders(commands.GroupCog, group_name="remind"):
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ITEMS)
         self.timers.register()
+        # Before the dispatcher starts: a series whose timer was missed in downtime goes on.
+        await self.bot.services.recurring.resume()
 
     async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ITEMS)
         self.timers.unregister()
 
     # -- personal reminders -------------------------------------------------------------------
@@ -64,22 +87,73 @@ class Reminders(commands.GroupCog, group_name="remind"):
     @app_commands.describe(
         when='When: "in 2 days", "friday 18:00", "tomorrow 9am" or "2026-12-03 18:00"',
         what="What to remind you of (it never pings anyone else)",
+        share="Post it here with a Me too button, so others can be reminded at the same time",
     )
     async def me(
         self,
         interaction: discord.Interaction,
         when: app_commands.Range[str, 1, 100],
         what: app_commands.Range[str, 1, MAX_TEXT],
+        share: bool = False,
     ) -> None:
         """Remind yourself of something later (by DM, or here if your DMs are closed)."""
         guild_id = guild_id_of(interaction)
-        zone = (await self.bot.guild_config.get(guild_id)).timezone
+        zone = await zone_of(self.bot, guild_id, interaction.user.id)
         reminder = await self.bot.services.reminders.remind_me(
-            guild_id, interaction.user.id, when, what, zone, interaction.channel_id
+            guild_id, interaction.user.id, when, what, zone.zone, interaction.channel_id
         )
+        local = zone_note(reminder.due_at, zone)
+        if share:
+            await interaction.response.send_message(
+                f"⏰ {interaction.user.display_name} will be reminded {when_text(reminder.due_at)} "
+                f"({local}):\n> {truncate(reminder.text, 1500)}\n"
+                "-# Press Me too to be reminded at the same time.",
+                view=shared_view(reminder.id),
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+            return
         await interaction.response.send_message(
-            f"⏰ Reminder `#{reminder.id}` set for {when_text(reminder.due_at)}:\n"
+            f"⏰ Reminder `#{reminder.id}` set for {when_text(reminder.due_at)} ({local}):\n"
             f"> {truncate(reminder.text, 1500)}",
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name="every",
+        extras={"example": '/remind every rule:"monday 09:00" what:Read the week\'s chapter'},
+    )
+    @app_commands.describe(
+        rule='"monday 09:00", "weekday 18:30", "1st of the month", "every 2 weeks on thu 19:00"',
+        what="What to remind you of (it never pings anyone else)",
+        until="Last date, YYYY-MM-DD (optional)",
+        count="How many times in all (optional)",
+    )
+    async def every(
+        self,
+        interaction: discord.Interaction,
+        rule: app_commands.Range[str, 1, 100],
+        what: app_commands.Range[str, 1, MAX_TEXT],
+        until: app_commands.Range[str, 1, 20] | None = None,
+        count: app_commands.Range[int, 1, MAX_COUNT] | None = None,
+    ) -> None:
+        """A repeating reminder in your time zone; shows its next three times."""
+        guild_id = guild_id_of(interaction)
+        zone = await zone_of(self.bot, guild_id, interaction.user.id)
+        series, times = await self.bot.services.recurring.create(
+            guild_id,
+            interaction.user.id,
+            rule,
+            what,
+            zone.zone,
+            interaction.channel_id,
+            until=parse_date(until) if until else None,
+            count=count,
+        )
+        coming = "\n".join(f"• {when_text(t)} · {zone_note(t, zone)}" for t in times)
+        await interaction.response.send_message(
+            f"🔁 Repeating reminder `#{series.id}`: {series.rule.describe()} in {zone.label}.\n"
+            f"> {truncate(series.text, 1000)}\nNext times:\n{coming}\n"
+            "-# Delete it with /remind delete.",
             ephemeral=True,
         )
 
@@ -88,24 +162,37 @@ class Reminders(commands.GroupCog, group_name="remind"):
         """Your pending reminders in this server."""
         guild_id = guild_id_of(interaction)
         reminders = await self.bot.services.reminders.list(guild_id, interaction.user.id)
-        if not reminders:
+        repeating = await self.bot.services.recurring.list(guild_id, interaction.user.id)
+        if not reminders and not repeating:
             await interaction.response.send_message(
                 "You have no pending reminders here. Set one with `/remind me`.", ephemeral=True
             )
             return
+        zone = await zone_of(self.bot, guild_id, interaction.user.id)
+        lines = [reminder_line(r, zone) for r in reminders]
+        lines += [series_line(r, zone) for r in repeating]
         embed = discord.Embed(
             title="Your reminders",
-            description=truncate("\n".join(map(reminder_line, reminders)), EMBED_DESCRIPTION),
+            description=truncate("\n".join(lines), EMBED_DESCRIPTION),
         )
-        embed.set_footer(text="Delete one with /remind delete.")
+        embed.set_footer(text=f"Times in {zone.label}. Delete one with /remind delete.")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="delete", extras={"example": "/remind delete id:12"})
     @app_commands.rename(reminder_id="id")
     @app_commands.describe(reminder_id="The reminder's number (see /remind list)")
     async def delete(self, interaction: discord.Interaction, reminder_id: int) -> None:
-        """Delete one of your reminders."""
+        """Delete one of your reminders (one-off or repeating)."""
         guild_id = guild_id_of(interaction)
+        recurring = self.bot.services.recurring
+        if await recurring.owns(guild_id, interaction.user.id, reminder_id):
+            series = await recurring.delete(guild_id, interaction.user.id, reminder_id)
+            await interaction.response.send_message(
+                f"🗑️ Deleted repeating reminder `#{series.id}` ({series.rule.describe()}: "
+                f"{truncate(series.text, 200)}).",
+                ephemeral=True,
+            )
+            return
         reminder = await self.bot.services.reminders.delete(
             guild_id, interaction.user.id, reminder_id
         )
@@ -123,16 +210,26 @@ class Reminders(commands.GroupCog, group_name="remind"):
         reminders = await self.bot.services.reminders.list(
             interaction.guild_id, interaction.user.id
         )
-        zone = ZoneInfo((await self.bot.guild_config.get(interaction.guild_id)).timezone)
+        zone = (await zone_of(self.bot, interaction.guild_id, interaction.user.id)).zone
         wanted = str(current).strip().lstrip("#").casefold()
         choices = []
-        for reminder in reminders:
-            due = reminder.due_at.astimezone(zone)
-            text = " ".join(reminder.text.split())
-            name = f"#{reminder.id} · {due:%a %d %b %H:%M} {zone.key} · {text}"
+        named: list[tuple[int, datetime | None, str]] = [
+            (r.id, r.due_at, r.text) for r in reminders
+        ]
+        for series in await self.bot.services.recurring.list(
+            interaction.guild_id, interaction.user.id
+        ):
+            named.append((series.id, series.next_due, f"🔁 {series.text}"))
+        for reminder_id, due_at, text in named:
+            due = (
+                f"{due_at.astimezone(zone):%a %d %b %H:%M} {zone.key}"
+                if due_at is not None
+                else "ended"
+            )
+            name = f"#{reminder_id} · {due} · {' '.join(text.split())}"
             if wanted in name.casefold():
                 choices.append(
-                    app_commands.Choice(name=truncate(name, CHOICE_NAME), value=reminder.id)
+                    app_commands.Choice(name=truncate(name, CHOICE_NAME), value=reminder_id)
                 )
         return choices[:CHOICES]
 

@@ -8,11 +8,13 @@ from collections.abc import Iterable
 import discord
 
 from bot.client import StudyCircle
+from bot.scheduling.recurring import RECURRING_REMINDER
 from bot.scheduling.reminders import PERSONAL_REMINDER, PersonalReminder
 from bot.scheduling.sessions import SESSION_REMINDER, SessionOccurrence
 from bot.scheduling.timers import TimerRecord, delivery_nonce
 from bot.ui.faults import NotDelivered, fault_notes
 from bot.ui.limits import CONTENT, truncate
+from bot.ui.reminder_buttons import delivered_view
 from bot.ui.sessions import jump_url, sessions_channel_id, tell_organisers, week_for, when_text
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ LATE_NOTE = " (a little late: I was offline when it was due)"
 CLOSED_DMS_FAILURE = (
     "I could not post the session reminder for members with closed DMs in <#{channel}>"
 )
-KINDS = (SESSION_REMINDER, PERSONAL_REMINDER)
+KINDS = (SESSION_REMINDER, PERSONAL_REMINDER, RECURRING_REMINDER)
 
 
 def user_ping(user_id: int) -> discord.AllowedMentions:
@@ -70,6 +72,7 @@ class ReminderTimerHandlers:
     def register(self) -> None:
         self.bot.dispatcher.register(SESSION_REMINDER, self.on_session_reminder, redeliver=True)
         self.bot.dispatcher.register(PERSONAL_REMINDER, self.on_personal_reminder, redeliver=True)
+        self.bot.dispatcher.register(RECURRING_REMINDER, self.on_recurring_reminder, redeliver=True)
 
     def unregister(self) -> None:
         for kind in KINDS:
@@ -91,6 +94,7 @@ class ReminderTimerHandlers:
         )
         nudge_line = await self._nudge_line(occ)
         what = "I could not post the session reminder in <#{channel}>"
+        snooze = delivered_view(timer.id, done=False)  # each member snoozes their own copy
         delivered = True
         if config.delivery == "role" and config.role_id is not None:
             if channel_id is None:
@@ -105,9 +109,12 @@ class ReminderTimerHandlers:
                     role_ping(config.role_id),
                     delivery_nonce(timer, "role"),
                     what,
+                    snooze,
                 )
             for user_id in sorted(nudge):  # the role ping reached the rest; a nudge is extra
-                await self._dm(user_id, f"{text}\n{nudge_line}", delivery_nonce(timer, user_id))
+                await self._dm(
+                    user_id, f"{text}\n{nudge_line}", delivery_nonce(timer, user_id), snooze
+                )
             closed: list[int] = []
         else:
             recipients = await sessions.recipients_for_reminder(guild_id, occ.schedule.id, occ.key)
@@ -115,14 +122,23 @@ class ReminderTimerHandlers:
                 u
                 for u in recipients
                 if not await self._dm(
-                    u, f"{text}\n{nudge_line}" if u in nudge else text, delivery_nonce(timer, u)
+                    u,
+                    f"{text}\n{nudge_line}" if u in nudge else text,
+                    delivery_nonce(timer, u),
+                    snooze,
                 )
             ]
         if closed and channel_id is not None:
             for ids, content in mention_batches(closed, text):
                 nonce = delivery_nonce(timer, "fallback", *ids)
                 delivered &= await self._send(
-                    channel_id, guild_id, content, users_ping(ids), nonce, CLOSED_DMS_FAILURE
+                    channel_id,
+                    guild_id,
+                    content,
+                    users_ping(ids),
+                    nonce,
+                    CLOSED_DMS_FAILURE,
+                    snooze,
                 )
         await sessions.after_timer(timer)
         if not delivered:
@@ -153,36 +169,63 @@ class ReminderTimerHandlers:
 
     async def on_personal_reminder(self, timer: TimerRecord) -> None:
         reminder = PersonalReminder.from_timer(timer)
-        guild = self.bot.get_guild(reminder.guild_id)
+        await self._deliver_own(timer, reminder.user_id, reminder.text, reminder.channel_id)
+
+    async def on_recurring_reminder(self, timer: TimerRecord) -> None:
+        """A repeating reminder: schedule its next time first (idempotent), then deliver."""
+        series = await self.bot.services.recurring.fired(timer)
+        if series is None:
+            return  # deleted since the timer was set
+        await self._deliver_own(
+            timer,
+            series.user_id,
+            f"{series.text}\n-# 🔁 {series.rule.describe()}",
+            series.channel_id,
+        )
+
+    async def _deliver_own(
+        self, timer: TimerRecord, user_id: int, text: str, channel_id: int | None
+    ) -> None:
+        """DM a member their own reminder with Snooze and Done; in the channel it was set in
+        (with a ping of them alone) when their DMs are closed."""
+        guild = self.bot.get_guild(timer.guild_id)
         where = f" from **{guild.name}**" if guild else ""
         late = LATE_NOTE if timer.late else ""
-        nonce = delivery_nonce(timer, reminder.user_id)
-        if await self._dm(reminder.user_id, f"⏰ Reminder{where}{late}: {reminder.text}", nonce):
+        view = delivered_view(timer.id)
+        nonce = delivery_nonce(timer, user_id)
+        if await self._dm(
+            user_id, truncate(f"⏰ Reminder{where}{late}: {text}", CONTENT), nonce, view
+        ):
             return
-        if reminder.channel_id is None:
-            log.info("reminder %s: DMs closed and no channel to fall back to", reminder.id)
+        if channel_id is None:
+            log.info("reminder %s: DMs closed and no channel to fall back to", timer.id)
             return
         delivered = await self._send(
-            int(reminder.channel_id),
-            reminder.guild_id,
-            f"<@{reminder.user_id}> ⏰ Reminder{late}: {reminder.text}",
-            user_ping(reminder.user_id),
+            int(channel_id),
+            timer.guild_id,
+            truncate(f"<@{user_id}> ⏰ Reminder{late}: {text}", CONTENT),
+            user_ping(user_id),
             delivery_nonce(timer, "fallback"),
             # The reminder's text stays private; the note only says whose it was.
-            f"I could not DM a reminder to <@{reminder.user_id}>, nor post it in "
-            "<#{channel}> instead",
+            f"I could not DM a reminder to <@{user_id}>, nor post it in <#{{channel}}> instead",
+            view,
         )
         if not delivered:
-            raise NotDelivered(f"personal reminder {reminder.id} not delivered")
+            raise NotDelivered(f"personal reminder {timer.id} not delivered")
 
     # -- delivery ------------------------------------------------------------------------------
 
-    async def _dm(self, user_id: int, content: str, nonce: str) -> bool:
+    async def _dm(
+        self, user_id: int, content: str, nonce: str, view: discord.ui.View | None = None
+    ) -> bool:
         """Send a DM; False when it could not be delivered (closed DMs, unknown user, or an
         error discord.py's retries did not overcome): the callers then post in a channel."""
         try:
             channel = await self.bot.create_dm(discord.Object(id=user_id))
-            await channel.send(content, nonce=nonce)
+            if view is None:
+                await channel.send(content, nonce=nonce)
+            else:
+                await channel.send(content, nonce=nonce, view=view)
         except discord.HTTPException as error:
             if not isinstance(error, discord.Forbidden | discord.NotFound):
                 log.warning("could not DM %s: %s", user_id, error)
@@ -197,6 +240,7 @@ class ReminderTimerHandlers:
         mentions: discord.AllowedMentions,
         nonce: str,
         what: str,
+        view: discord.ui.View | None = None,
     ) -> bool:
         """Post in a channel; False (organisers told, once per problem) if Discord refused.
 
@@ -204,9 +248,11 @@ class ReminderTimerHandlers:
         """
         notes = fault_notes(self.bot)
         try:
-            await self.bot.get_partial_messageable(channel_id, guild_id=guild_id).send(
-                content, allowed_mentions=mentions, nonce=nonce
-            )
+            channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+            if view is None:
+                await channel.send(content, allowed_mentions=mentions, nonce=nonce)
+            else:
+                await channel.send(content, allowed_mentions=mentions, nonce=nonce, view=view)
         except discord.HTTPException as error:
             await notes.report(guild_id, channel_id, error, what.format(channel=channel_id))
             return False

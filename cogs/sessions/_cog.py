@@ -32,6 +32,7 @@ from bot.ui.sessions import (
     sessions_channel_id,
     when_text,
 )
+from bot.ui.zones import zone_note, zone_of
 from cogs.sessions._timers import SessionTimerHandlers
 
 
@@ -122,6 +123,10 @@ class Sessions(commands.GroupCog, group_name="session"):
             await interaction.response.send_message(NO_SCHEDULE, ephemeral=True)
             return
         embed, view = await render_session(self.bot, occ)
+        zone = await zone_of(self.bot, guild_id, interaction.user.id)
+        embed.description = truncate(
+            f"{embed.description}\nFor you: {zone_note(occ.start, zone)}", EMBED_DESCRIPTION
+        )
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
     @app_commands.command(name="list", extras={"example": "/session list count:5"})
@@ -208,9 +213,13 @@ class Sessions(commands.GroupCog, group_name="session"):
         guild_id = guild_id_of(interaction)
         name = interaction.guild.name if interaction.guild else "Reading group"
         data = await self.bot.services.sessions.calendar(guild_id, title=f"{name}: reading group")
+        zone = await zone_of(self.bot, guild_id, interaction.user.id)
+        following = await self.bot.services.sessions.next(guild_id)
+        first = f" The next one is {zone_note(following.start, zone)}." if following else ""
         await interaction.response.send_message(
             "Import this file into your calendar app; skipped and moved sessions are included. "
-            "Download it again after the schedule changes.",
+            "Download it again after the schedule changes. The file keeps the group's own time "
+            f"zone so daylight saving stays exact; your calendar shows it in yours.{first}",
             file=discord.File(io.BytesIO(data), filename="reading-group.ics"),
             ephemeral=True,
         )

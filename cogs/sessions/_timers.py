@@ -17,6 +17,7 @@ from bot.scheduling.timers import TimerRecord, delivery_nonce
 from bot.ui.embeds import fit
 from bot.ui.faults import NotDelivered, fault_notes
 from bot.ui.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, truncate
+from bot.ui.part_threads import open_part_threads
 from bot.ui.schedule_change import refresh_announcement
 from bot.ui.sessions import (
     SESSION_COLOUR,
@@ -168,6 +169,7 @@ class SessionTimerHandlers:
         else:
             for prompt_id in used:  # only prompts members actually saw count as used
                 await self.bot.services.prompts.mark_used(guild_id, prompt_id, occ.start)
+        await open_part_threads(self.bot, occ, channel, thread)
         await refresh_announcement(self.bot, occ)
         return None
 

@@ -2,6 +2,7 @@
 
 from bot.db.models import discussion as discussion  # registers the prompt and poll tables
 from bot.db.models import library as library  # registers the library tables
+from bot.db.models import members as members  # registers the per-member tables
 from bot.db.models import scheduling as scheduling  # registers the scheduling tables
 from bot.db.models.base import Base
 from bot.db.models.guild import GuildChannel, GuildSettings
