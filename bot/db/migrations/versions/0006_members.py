@@ -1,7 +1,7 @@
 """Members: personal time zones, repeating reminders, reading parts, part progress and threads.
 
-Revision ID: 0007_members
-Revises: 0004_discussion
+Revision ID: 0006_members
+Revises: 0005_shard_leases
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from bot.db.types import UtcDateTime
 
-revision = "0007_members"
-down_revision = "0004_discussion"
+revision = "0006_members"
+down_revision = "0005_shard_leases"
 branch_labels = None
 depends_on = None
 
