@@ -23,6 +23,7 @@ from bot.config import GuildConfigService
 from bot.health import HEARTBEAT_EVERY, write_heartbeat
 from bot.library.loader import ContentPack
 from bot.metrics import Metrics
+from bot.pacing import TokenBucket, exempt, share_of_budget
 from bot.scheduling import TimerDispatcher, TimerRecord, TimerService
 from bot.scheduling.clock import Clock, Sleeper, real_sleep_until, utc_now
 from bot.scheduling.timers.shards import shard_of
@@ -48,10 +49,19 @@ def extension_names() -> list[str]:
     )
 
 
-def rest_trace(metrics: Metrics) -> aiohttp.TraceConfig:
-    """Counts every response discord.py gets from Discord's REST API, 429s included (discord.py
-    retries those itself, so they never reach the bot as errors)."""
+def rest_trace(metrics: Metrics, bucket: TokenBucket) -> aiohttp.TraceConfig:
+    """Paces every REST call under this process's share of Discord's global limit (see
+    bot/pacing.py) and counts every response, 429s included (discord.py retries those itself,
+    so they never reach the bot as errors)."""
     trace = aiohttp.TraceConfig()
+
+    async def on_request_start(
+        _session: aiohttp.ClientSession,
+        _context: SimpleNamespace,
+        params: aiohttp.TraceRequestStartParams,
+    ) -> None:
+        if params.url.scheme in {"http", "https"} and not exempt(params.url.path):
+            await bucket.take()
 
     async def on_request_end(
         _session: aiohttp.ClientSession,
@@ -62,6 +72,7 @@ def rest_trace(metrics: Metrics) -> aiohttp.TraceConfig:
         if status != 101:  # the gateway's websocket upgrade is not a REST call
             metrics.rest_responses.labels(params.method, str(status)).inc()
 
+    trace.on_request_start.append(on_request_start)
     trace.on_request_end.append(on_request_end)
     return trace
 
@@ -96,9 +107,12 @@ class StudyCircle(StudyBot):
             shard_options["shard_count"] = settings.shard_count
             shard_options["shard_ids"] = settings.shard_ids
         metrics = Metrics()
+        self.settings = settings
+        # Created before the dispatcher, whose leases say how many shards this process serves.
+        self.pacing = TokenBucket(self._rest_budget)
         super().__init__(
             command_prefix=commands.when_mentioned,
-            http_trace=rest_trace(metrics),
+            http_trace=rest_trace(metrics, self.pacing),
             help_command=None,
             intents=discord.Intents.default(),
             allowed_mentions=discord.AllowedMentions.none(),
@@ -109,7 +123,6 @@ class StudyCircle(StudyBot):
             **shard_options,
             **options,
         )
-        self.settings = settings
         self.metrics = metrics
         self.web: WebServer | None = None
         self.engine = engine
@@ -223,6 +236,15 @@ class StudyCircle(StudyBot):
         else:
             synced = await self.tree.sync()
         log.info("synced %d application commands", len(synced))
+
+    def _rest_budget(self) -> float:
+        dispatcher: TimerDispatcher | None = getattr(self, "dispatcher", None)
+        if dispatcher is None:
+            return share_of_budget(
+                len(self.settings.shard_ids or [0]), self.settings.shard_count or 1
+            )
+        leases = dispatcher.leases
+        return share_of_budget(len(leases.held | leases.configured), leases.shard_count)
 
     def owns_guild(self, guild_id: int) -> bool:
         """Whether this process looks after the guild's timed work: its configured shards
