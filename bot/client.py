@@ -181,8 +181,13 @@ class StudyCircle(StudyBot):
 
     async def _sync_sessions(self) -> None:
         try:
+            started = time.monotonic()
             count = await self.services.sessions.sync_all(self.dispatcher.shards)
-            log.info("session timers of %d servers brought up to date", count)
+            log.info(
+                "session timers of %d servers brought up to date in %.1f s",
+                count,
+                time.monotonic() - started,
+            )
         except Exception:
             log.exception("could not bring the session timers up to date")
 

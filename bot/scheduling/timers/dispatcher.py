@@ -149,7 +149,14 @@ class TimerDispatcher:
             self._timers.add_listener(self)
         await self.leases.acquire()
         await self._recover()
-        await self.refill()
+        loaded = await self.refill()
+        log.info(
+            "timer dispatcher %s: shards %s of %d; loaded %d due timers (the look-ahead window)",
+            self.worker_id,
+            sorted(self.leases.held),
+            self.leases.shard_count,
+            loaded,
+        )
         if self._wakeups is not None:
             await self._wakeups.start(self)
         self._task = asyncio.create_task(self._run(), name=f"timer-dispatcher:{self.worker_id}")
