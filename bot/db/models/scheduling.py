@@ -28,7 +28,12 @@ class Timer(Base):
     """One timed action. Claimed (pending -> running) in a transaction before it runs."""
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_status_due_at", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_timers_status_due_at", "status", "due_at"),
+        # A server's pending timers of some kinds (session sync, reminder lists), without
+        # reading the other servers' rows or its own other kinds.
+        Index("ix_timers_guild_status_kind", "guild_id", "status", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
