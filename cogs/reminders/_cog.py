@@ -25,7 +25,7 @@ LIST_TEXT = 90
 
 def reminder_line(reminder: PersonalReminder) -> str:
     text = truncate(" ".join(reminder.text.split()), LIST_TEXT)
-    return f"`#{reminder.id}` {when_text(reminder.due_at)}: {text}"
+    return f"`#{reminder.number}` {when_text(reminder.due_at)}: {text}"
 
 
 def settings_text(config: ReminderConfig) -> str:
@@ -78,7 +78,7 @@ class Reminders(commands.GroupCog, group_name="remind"):
             guild_id, interaction.user.id, when, what, zone, interaction.channel_id
         )
         await interaction.response.send_message(
-            f"⏰ Reminder `#{reminder.id}` set for {when_text(reminder.due_at)}:\n"
+            f"⏰ Reminder `#{reminder.number}` set for {when_text(reminder.due_at)}:\n"
             f"> {truncate(reminder.text, 1500)}",
             ephemeral=True,
         )
@@ -110,7 +110,7 @@ class Reminders(commands.GroupCog, group_name="remind"):
             guild_id, interaction.user.id, reminder_id
         )
         await interaction.response.send_message(
-            f"🗑️ Deleted reminder `#{reminder.id}` ({truncate(reminder.text, 200)}).",
+            f"🗑️ Deleted reminder `#{reminder.number}` ({truncate(reminder.text, 200)}).",
             ephemeral=True,
         )
 
@@ -129,10 +129,10 @@ class Reminders(commands.GroupCog, group_name="remind"):
         for reminder in reminders:
             due = reminder.due_at.astimezone(zone)
             text = " ".join(reminder.text.split())
-            name = f"#{reminder.id} · {due:%a %d %b %H:%M} {zone.key} · {text}"
+            name = f"#{reminder.number} · {due:%a %d %b %H:%M} {zone.key} · {text}"
             if wanted in name.casefold():
                 choices.append(
-                    app_commands.Choice(name=truncate(name, CHOICE_NAME), value=reminder.id)
+                    app_commands.Choice(name=truncate(name, CHOICE_NAME), value=reminder.number)
                 )
         return choices[:CHOICES]
 
