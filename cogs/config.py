@@ -98,9 +98,7 @@ class Config(commands.GroupCog, group_name="config"):
     async def organiser_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
         """Let members with this role run organiser commands (besides Manage Server)."""
         if role.is_default():
-            raise UserError(
-                "Pick a specific role: @everyone would make every member an organiser."
-            )
+            raise UserError("Pick a specific role: @everyone would make every member an organiser.")
         await self.bot.guild_config.set_organiser_role(guild_id_of(interaction), role.id)
         await interaction.response.send_message(
             f"Members with {role.mention} can now run organiser commands.", ephemeral=True
