@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -292,7 +292,7 @@ class PromptService:
             return []
         await self.ensure_starters(guild_id)
         base = select(Prompt).where(Prompt.guild_id == guild_id, Prompt.used_at.is_(None))
-        scopes = [Prompt.reading_id.is_(None)]
+        scopes: list[ColumnElement[bool]] = [Prompt.reading_id.is_(None)]
         if reading_id is not None:
             scopes.append(Prompt.reading_id == reading_id)
         found: list[Prompt] = []
