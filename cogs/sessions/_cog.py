@@ -16,12 +16,11 @@ from bot.types import guild_id_of
 from bot.ui.checks import organiser_only
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, truncate
 from bot.ui.schedule_change import (
-    apply_schedule,
+    cancel_or_keep,
     confirm,
     refresh_announcement,
-    upcoming_sessions,
+    schedule_or_ask,
     withdraw,
-    withdraw_upcoming,
 )
 from bot.ui.sessions import (
     SESSION_COLOUR,
@@ -101,7 +100,7 @@ class Sessions(commands.GroupCog, group_name="session"):
         ends: str | None = None,
     ) -> None:
         """Set (or replace) the weekly session: weekday, local time and time zone."""
-        await apply_schedule(
+        await schedule_or_ask(
             interaction,
             lambda: interaction.response.defer(thinking=True),
             weekday=weekday,
@@ -190,17 +189,8 @@ class Sessions(commands.GroupCog, group_name="session"):
     @app_commands.command(name="cancel", extras={"example": "/session cancel", "organiser": True})
     @organiser_only()
     async def cancel(self, interaction: discord.Interaction) -> None:
-        """Stop the weekly sessions (their timers, events and announcements are withdrawn)."""
-        guild_id = guild_id_of(interaction)
-        sessions = self.bot.services.sessions
-        before = await upcoming_sessions(self.bot, guild_id)
-        info = await sessions.cancel(guild_id)
-        await interaction.response.defer(thinking=True)
-        await withdraw_upcoming(self.bot, before, "The weekly sessions were cancelled.")
-        await interaction.followup.send(
-            f"🛑 The weekly sessions ({info.describe()}) are cancelled. "
-            "Start again any time with `/session schedule`."
-        )
+        """Stop the weekly sessions, after saying what stops (asks to confirm)."""
+        await cancel_or_keep(interaction)
 
     @app_commands.command(name="calendar", extras={"example": "/session calendar"})
     async def calendar(self, interaction: discord.Interaction) -> None:

@@ -50,6 +50,8 @@ class SessionService:
         self.skip = editor.skip
         self.move = editor.move
         self.cancel = editor.cancel
+        self.replacement_losses = editor.replacement_losses
+        self.cancel_losses = editor.cancel_losses
         # Answers and attendance (rsvps.py)
         self.rsvp = rsvps.rsvp
         self.rsvps = rsvps.rsvps
