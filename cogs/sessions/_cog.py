@@ -1,19 +1,24 @@
-"""The /session commands: schedule, list, skip, move, cancel, calendar and settings."""
+"""The /session commands: schedule, list, skip, move, cancel, calendar, calendar-link,
+attendance and settings."""
 
 from __future__ import annotations
 
 import io
 
 import discord
+from aiohttp import web
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import StudyCircle
+from bot.errors import UserError
 from bot.scheduling.parsing import format_duration
 from bot.scheduling.sessions import NO_SCHEDULE, WEEKDAY_NAMES, SessionOccurrence
+from bot.scheduling.sessions.feeds import CalendarFeeds
 from bot.timezones import zone_choices
 from bot.types import guild_id_of
-from bot.ui.checks import organiser_only
+from bot.ui.calendar_feed import FeedRoutes, calendar_bytes, feed_url
+from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, truncate
 from bot.ui.schedule_change import (
     cancel_or_keep,
@@ -32,6 +37,11 @@ from bot.ui.sessions import (
     when_text,
 )
 from cogs.sessions._timers import SessionTimerHandlers
+
+FEEDS_OFF = (
+    "Calendar links are not set up on this bot: its host needs HTTP_PORT and PUBLIC_BASE_URL "
+    "(see docs/calendar-feed.md). `/session calendar` gives you a file to import meanwhile."
+)
 
 
 def _weekday_choices(current: str) -> list[app_commands.Choice[str]]:
@@ -59,7 +69,13 @@ class Sessions(commands.GroupCog, group_name="session"):
     def __init__(self, bot: StudyCircle) -> None:
         self.bot = bot
         self.timers = SessionTimerHandlers(bot)
+        secret = bot.settings.feed_secret
+        self.feeds = CalendarFeeds(bot.session_factory, bot.clock, secret) if secret else None
         super().__init__()
+
+    def web_routes(self) -> list[web.RouteDef]:
+        """The calendar feeds, served by the bot's web server (see bot.web.server)."""
+        return FeedRoutes(self.bot, self.feeds).routes() if self.feeds is not None else []
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(RsvpButton)
@@ -196,12 +212,38 @@ class Sessions(commands.GroupCog, group_name="session"):
     async def calendar(self, interaction: discord.Interaction) -> None:
         """Download the sessions as an .ics file for your calendar app."""
         guild_id = guild_id_of(interaction)
-        name = interaction.guild.name if interaction.guild else "Reading group"
-        data = await self.bot.services.sessions.calendar(guild_id, title=f"{name}: reading group")
+        if await self.bot.services.sessions.current(guild_id) is None:
+            raise UserError(NO_SCHEDULE)
+        data = await calendar_bytes(self.bot, guild_id)
         await interaction.response.send_message(
-            "Import this file into your calendar app; skipped and moved sessions are included. "
-            "Download it again after the schedule changes.",
+            "Import this file into your calendar app: each session names its reading, and "
+            "skipped and moved sessions are included. To stay up to date without downloading "
+            "it again, subscribe with `/session calendar-link`.",
             file=discord.File(io.BytesIO(data), filename="reading-group.ics"),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="calendar-link", extras={"example": "/session calendar-link"})
+    @app_commands.describe(reset="Organisers: retire the current link and make a new one")
+    async def calendar_link(self, interaction: discord.Interaction, reset: bool = False) -> None:
+        """A private link your calendar app can subscribe to (it stays up to date)."""
+        guild_id = guild_id_of(interaction)
+        if self.feeds is None or not self.bot.settings.public_base_url:
+            raise UserError(FEEDS_OFF)
+        if reset:
+            await require_organiser(interaction)
+            token = await self.feeds.reset(guild_id, interaction.user.id)
+        else:
+            token = await self.feeds.token(guild_id, interaction.user.id)
+        url = feed_url(self.bot, token)
+        if url is None:
+            raise UserError(FEEDS_OFF)
+        head = "New link: the old one no longer works.\n" if reset else ""
+        await interaction.response.send_message(
+            f'{head}Subscribe to this link in your calendar app ("add calendar from URL"); '
+            f"it follows every change to the schedule and the readings:\n<{url}>\n"
+            "Keep it to yourself: anyone with it can see the sessions. Organisers can retire "
+            "it with `/session calendar-link reset:true`.",
             ephemeral=True,
         )
 

@@ -44,6 +44,7 @@ class SessionService:
         self.find = lookup.find
         self.occurrence_for_timer = lookup.occurrence_for_timer
         self.calendar = lookup.calendar
+        self.uncached = lookup.uncached
         # Changing it (schedule.py)
         self.schedule = editor.schedule
         self.configure = editor.configure
