@@ -177,6 +177,9 @@ class LibraryService:
     async def progress(self, guild_id: int, user_id: int) -> Progress:
         return await self.tracker.progress(guild_id, user_id)
 
+    async def readers(self, guild_id: int) -> dict[str, frozenset[int]]:
+        return await self.tracker.readers(guild_id)
+
     async def done_count(self, guild_id: int, reading: str) -> int:
         return await self.tracker.done_count(guild_id, reading)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduling.clock import Clock, utc_now
+from bot.scheduling.sessions.attendance import AttendanceBook
 from bot.scheduling.sessions.links import LinkBook
 from bot.scheduling.sessions.lookup import SessionLookup
 from bot.scheduling.sessions.preferences import ReminderPreferences
@@ -58,6 +59,11 @@ class SessionService:
         self.rsvps = rsvps.rsvps
         self.record_attendance = rsvps.record_attendance
         self.attendance = rsvps.attendance
+        attendance = AttendanceBook(session_factory, clock)
+        self.started = attendance.started
+        self.default_present = attendance.default_present
+        self.set_present = attendance.set_present
+        self.tallies = attendance.tallies
         # Discord objects made for each session (links.py)
         self.link = book.link
         self.links = book.links
