@@ -1,8 +1,9 @@
-"""The syllabus: /reading list|current|info|assign|unassign|add|edit|remove|done."""
+"""The syllabus: /reading list|current|info|assign|unassign|add|edit|remove|progress|done."""
 
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -12,6 +13,7 @@ from bot.client import StudyCircle
 from bot.errors import UserError
 from bot.library.readings import READING_LIMITS
 from bot.library.service import LibraryService
+from bot.scheduling.term import TermReport
 from bot.types import guild_id_of
 from bot.ui import embeds
 from bot.ui import library as cards
@@ -23,6 +25,7 @@ from bot.ui.syllabus_edit import (
     open_edit_form,
     server_entry_choices,
 )
+from bot.ui.term import progress_text
 from bot.ui.views import StudyModal
 
 SYLLABUS_PAGES = "syllabus"
@@ -253,6 +256,25 @@ class Readings(commands.GroupCog, group_name="reading"):
     async def add(self, interaction: discord.Interaction) -> None:
         """Add a reading to this server's list (opens a form)."""
         await interaction.response.send_modal(AddReadingModal(self.context))
+
+    @app_commands.command(name="progress", extras={"example": "/reading progress"})
+    async def progress(self, interaction: discord.Interaction) -> None:
+        """Your own weeks: each reading, whether you read it and came to its session."""
+        guild_id = guild_id_of(interaction)
+        today = await self.context.today(guild_id)
+        config = await self.bot.guild_config.get(guild_id)
+        weeks = await TermReport(self.library, self.bot.services.sessions).weeks(
+            guild_id, today, config.timezone
+        )
+        info = await self.bot.services.sessions.current(guild_id)
+        zone = ZoneInfo(info.zone if info is not None else config.timezone)
+        embed = discord.Embed(
+            title="Your reading progress",
+            description=progress_text(weeks, interaction.user.id, zone, self.bot.clock()),
+            colour=cards.COLOUR,
+        )
+        embed.set_footer(text="Mark a reading with /reading done")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="done", extras={"example": "/reading done reading:Pirani"})
     @app_commands.describe(reading="The reading you have finished")

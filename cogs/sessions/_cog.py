@@ -12,11 +12,12 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.errors import UserError
-from bot.scheduling.parsing import format_duration
+from bot.scheduling.parsing import format_duration, parse_date
 from bot.scheduling.sessions import NO_SCHEDULE, WEEKDAY_NAMES, SessionOccurrence
 from bot.scheduling.sessions.feeds import CalendarFeeds
 from bot.timezones import zone_choices
 from bot.types import guild_id_of
+from bot.ui.attendance import AttendanceButton, AttendanceSelect, open_attendance
 from bot.ui.calendar_feed import FeedRoutes, calendar_bytes, feed_url
 from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, truncate
@@ -78,11 +79,11 @@ class Sessions(commands.GroupCog, group_name="session"):
         return FeedRoutes(self.bot, self.feeds).routes() if self.feeds is not None else []
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(RsvpButton)
+        self.bot.add_dynamic_items(RsvpButton, AttendanceButton, AttendanceSelect)
         self.timers.register()
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RsvpButton)
+        self.bot.remove_dynamic_items(RsvpButton, AttendanceButton, AttendanceSelect)
         self.timers.unregister()
 
     # -- commands --------------------------------------------------------------------------
@@ -222,6 +223,16 @@ class Sessions(commands.GroupCog, group_name="session"):
             file=discord.File(io.BytesIO(data), filename="reading-group.ics"),
             ephemeral=True,
         )
+
+    @app_commands.command(
+        name="attendance",
+        extras={"example": "/session attendance date:2027-03-04", "organiser": True},
+    )
+    @app_commands.describe(date="The session's usual date, YYYY-MM-DD (default: the latest)")
+    @organiser_only()
+    async def attendance(self, interaction: discord.Interaction, date: str | None = None) -> None:
+        """Take attendance for a session: pick who came (starts from who answered Going)."""
+        await open_attendance(interaction, self.bot, parse_date(date) if date else None)
 
     @app_commands.command(name="calendar-link", extras={"example": "/session calendar-link"})
     @app_commands.describe(reset="Organisers: retire the current link and make a new one")
