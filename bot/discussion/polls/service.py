@@ -207,64 +207,40 @@ class PollService:
         """Insert the poll with the server's next number (retried if another took it)."""
         for attempt in range(_NUMBER_RETRIES):
             try:
-                return await self._insert_numbered(
-                    guild_id,
-                    channel_id,
-                    creator_id,
-                    question,
-                    kind,
-                    options,
-                    anonymous,
-                    hide_results,
-                    now,
-                    closes_at,
-                    native,
-                )
+                async with self._sessions.begin() as session:
+                    poll = Poll(
+                        guild_id=guild_id,
+                        number=await next_number(session, guild_id),
+                        native=native,
+                        channel_id=channel_id,
+                        creator_id=creator_id,
+                        question=question,
+                        kind=kind,
+                        anonymous=anonymous,
+                        hide_results=hide_results,
+                        voter_salt=secrets.token_hex(32) if anonymous else None,
+                        created_at=now,
+                        closes_at=closes_at,
+                    )
+                    session.add(poll)
+                    await session.flush()
+                    rows = [
+                        PollOption(
+                            poll_id=poll.id,
+                            guild_id=guild_id,
+                            position=n,
+                            label=label,
+                            payload=payload,
+                        )
+                        for n, (label, payload) in enumerate(options)
+                    ]
+                    session.add_all(rows)
+                    await session.flush()
+                    return poll_info(poll, rows)
             except IntegrityError:
                 if attempt == _NUMBER_RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
-
-    async def _insert_numbered(
-        self,
-        guild_id: int,
-        channel_id: int,
-        creator_id: int,
-        question: str,
-        kind: str,
-        options: Sequence[NewOption],
-        anonymous: bool,
-        hide_results: bool,
-        now: datetime,
-        closes_at: datetime,
-        native: bool,
-    ) -> PollInfo:
-        async with self._sessions.begin() as session:
-            poll = Poll(
-                guild_id=guild_id,
-                number=await next_number(session, guild_id),
-                native=native,
-                channel_id=channel_id,
-                creator_id=creator_id,
-                question=question,
-                kind=kind,
-                anonymous=anonymous,
-                hide_results=hide_results,
-                voter_salt=secrets.token_hex(32) if anonymous else None,
-                created_at=now,
-                closes_at=closes_at,
-            )
-            session.add(poll)
-            await session.flush()
-            rows = [
-                PollOption(
-                    poll_id=poll.id, guild_id=guild_id, position=index, label=label, payload=payload
-                )
-                for index, (label, payload) in enumerate(options)
-            ]
-            session.add_all(rows)
-            await session.flush()
-            return poll_info(poll, rows)
 
     async def track_native(
         self,
