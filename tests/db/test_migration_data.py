@@ -6,6 +6,7 @@ parents' rows), so the test keeps covering tables that later migrations add.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -62,14 +63,16 @@ def _fill(connection: sa.Connection) -> dict[str, int]:
                 fk.column_keys, [e.column.name for e in fk.elements], strict=True
             ):
                 row[local] = parent[remote]
-        # Check constraints name allowed values; honour a simple "IN (...)" list if present.
+        # Check constraints name allowed values: take the first, whether reflected as SQLite's
+        # "kind IN ('a', ...)" or PostgreSQL's "(kind)::text = ANY (ARRAY['a'::..., ...])".
         for constraint in table.constraints:
             if isinstance(constraint, sa.CheckConstraint):
                 sql = str(constraint.sqltext)
                 for column in table.columns:
-                    if f"{column.name} IN" in sql:
-                        allowed = sql.split(f"{column.name} IN", 1)[1].split(")", 1)[0]
-                        row[column.name] = allowed.strip(" (").split(",")[0].strip().strip("'")
+                    if re.search(rf"\b{column.name}\b\)?(::\w+)?\s*(IN|= ANY)", sql):
+                        first = re.search(r"'([^']*)'", sql)
+                        if first:
+                            row[column.name] = first[1]
         connection.execute(table.insert().values(**row))
         inserted[table.name] = row
     return dict.fromkeys(inserted, 1)
