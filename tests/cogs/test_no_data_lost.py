@@ -130,3 +130,14 @@ async def test_an_unanswered_confirmation_changes_nothing(
     assert question.message["components"] == []
     assert await timed_bot.services.sessions.current(server.guild.id) is not None
     await advance_to(timed_bot, clock, FIRST)
+
+
+async def test_everyone_cannot_become_the_organiser_role(
+    double: DiscordDouble, timed_bot: StudyCircle, server: Server
+) -> None:
+    refused = await double.slash(
+        server.guild, server.organiser, "config organiser-role", role=server.guild.everyone
+    )
+    assert refused.ephemeral
+    assert "every member an organiser" in refused.content
+    assert (await timed_bot.guild_config.get(server.guild.id)).organiser_role_id is None
