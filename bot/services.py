@@ -57,7 +57,9 @@ def build_services(
     async def cancel_close(guild_id: int, poll_id: int) -> None:
         await timers.cancel_key(poll_close_key(poll_id), guild_id=guild_id)
 
-    prompts = PromptService(session_factory, clock)
+    # Every server draws the pack's starter prompts from day one (seeded on first use).
+    starters: dict[str | None, tuple[str, ...]] = {r.id: tuple(r.prompts) for r in pack.readings}
+    prompts = PromptService(session_factory, clock, starters=starters)
     polls = PollService(session_factory, clock, schedule_close, cancel_close)
     recurring = RecurringReminders(session_factory, timers, clock)
     library = LibraryService(pack, session_factory, clock, calendar=SessionWeeks(sessions))

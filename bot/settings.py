@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     # On SIGTERM, how long running timers may take to finish before the bot gives up its
     # shards (compose's stop_grace_period is above it).
     shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=600)
+    # Signs calendar-feed links; unset, the bot token does (then a new bot token changes them).
+    calendar_secret: SecretStr | None = None
     shard_count: int | None = Field(default=None, ge=1)
     # Comma-separated (SHARD_IDS=0,1) or a JSON list; NoDecode lets the validator see the text.
     shard_ids: Annotated[list[int] | None, NoDecode] = None
@@ -148,6 +150,12 @@ class Settings(BaseSettings):
         if self.health_file is None:
             self.health_file = self.data_dir / "heartbeat.json"
         return self
+
+    @property
+    def feed_secret(self) -> bytes:
+        """The key calendar-feed links are derived from (empty: feeds are off)."""
+        secret = self.calendar_secret or self.discord_token
+        return secret.get_secret_value().encode() if secret is not None else b""
 
     @property
     def heartbeat_path(self) -> Path:

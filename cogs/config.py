@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.client import StudyCircle
 from bot.config import CHANNEL_PURPOSES, GuildConfig
+from bot.errors import UserError
 from bot.timezones import zone_choices
 from bot.types import guild_id_of
 from bot.ui.checks import organiser_only
@@ -96,6 +97,8 @@ class Config(commands.GroupCog, group_name="config"):
     @organiser_only()
     async def organiser_role(self, interaction: discord.Interaction, role: discord.Role) -> None:
         """Let members with this role run organiser commands (besides Manage Server)."""
+        if role.is_default():
+            raise UserError("Pick a specific role: @everyone would make every member an organiser.")
         await self.bot.guild_config.set_organiser_role(guild_id_of(interaction), role.id)
         await interaction.response.send_message(
             f"Members with {role.mention} can now run organiser commands.", ephemeral=True

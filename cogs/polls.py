@@ -17,8 +17,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import StudyCircle
-from bot.discussion.polls import Candidate
+from bot.discussion.polls import Candidate, PollInfo
 from bot.discussion.slots import parse_slots
+from bot.errors import UserError
 from bot.scheduling.timers import TimerRecord
 from bot.services import POLL_CLOSE
 from bot.types import guild_id_of
@@ -39,7 +40,8 @@ from bot.ui.polls.creating import (
     reading_choices,
     reading_label,
 )
-from bot.ui.polls.embeds import results_message
+from bot.ui.polls.embeds import winner_summary
+from bot.ui.polls.native import close_native, results_message
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +129,22 @@ class Polls(commands.GroupCog, group_name="poll"):
                 multiple=multiple,
             )
             await interaction.response.send_message(poll=poll)
+            message = await interaction.original_response()
+            tracked = await self.bot.services.polls.track_native(
+                guild_id,
+                message.channel.id,
+                interaction.user.id,
+                poll.question,
+                [answer.text for answer in poll.answers],
+                int(poll.duration.total_seconds() // 3600),
+                poll.multiple,
+            )
+            await self.bot.services.polls.attach_message(tracked.id, guild_id, message.id)
+            await interaction.followup.send(
+                f"This is poll #{tracked.number}: `/poll results id:{tracked.number}` shows its "
+                "count, and its creator or an organiser can end it early with `/poll close`.",
+                ephemeral=True,
+            )
             return
         created = await self.bot.services.polls.create(
             guild_id,
@@ -215,12 +233,17 @@ class Polls(commands.GroupCog, group_name="poll"):
     async def close(self, interaction: discord.Interaction, poll_id: int) -> None:
         """Close a poll now and post its result (the poll's creator or an organiser)."""
         guild_id = guild_id_of(interaction)
-        outcome = await self.bot.services.polls.close(
-            poll_id, guild_id, interaction.user.id, await is_organiser(interaction)
+        polls = self.bot.services.polls
+        number, poll = poll_id, await polls.by_number(guild_id, poll_id)
+        if poll.native:
+            await self._close_native(interaction, poll)
+            return
+        outcome = await polls.close(
+            poll.id, guild_id, interaction.user.id, await is_organiser(interaction)
         )
         if not outcome.newly_closed:
             await interaction.response.send_message(
-                f"Poll #{poll_id} was already closed. See `/poll results id:{poll_id}`.",
+                f"Poll #{number} was already closed. See `/poll results id:{number}`.",
                 ephemeral=True,
             )
             return
@@ -229,10 +252,10 @@ class Polls(commands.GroupCog, group_name="poll"):
         posted = await announce_close(self.bot, outcome)
         channel_id = await results_channel_id(self.bot, outcome.poll)
         text = (
-            f"Poll #{poll_id} is closed; the result is posted in <#{channel_id}>."
+            f"Poll #{number} is closed; the result is posted in <#{channel_id}>."
             if posted
-            else f"Poll #{poll_id} is closed, but Discord would not let me post the result in "
-            f"<#{channel_id}>. See it with `/poll results id:{poll_id}`."
+            else f"Poll #{number} is closed, but Discord would not let me post the result in "
+            f"<#{channel_id}>. See it with `/poll results id:{number}`."
         )
         await interaction.followup.send(text, ephemeral=True)
 
@@ -245,10 +268,27 @@ class Polls(commands.GroupCog, group_name="poll"):
         self, interaction: discord.Interaction, poll_id: int, show_voters: bool = False
     ) -> None:
         """A poll's tally with a bar chart (hidden polls: only once closed)."""
-        embed, file = await results_message(
-            self.bot, guild_id_of(interaction), poll_id, show_voters=show_voters
-        )
+        poll = await self.bot.services.polls.by_number(guild_id_of(interaction), poll_id)
+        embed, file = await results_message(self.bot, poll, show_voters=show_voters)
         await interaction.response.send_message(embed=embed, file=file, ephemeral=True)
+
+    async def _close_native(self, interaction: discord.Interaction, poll: PollInfo) -> None:
+        """End one of Discord's own polls early (Discord posts its result itself)."""
+        if not await is_organiser(interaction) and poll.creator_id != interaction.user.id:
+            raise UserError("Only the poll's creator or an organiser can close it.")
+        if not poll.is_open:
+            await interaction.response.send_message(
+                f"Poll #{poll.number} was already closed. See `/poll results id:{poll.number}`.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await close_native(self.bot, poll)
+        await interaction.followup.send(
+            f"Native poll #{poll.number} has ended; Discord shows the final count under it. "
+            f"{winner_summary(result)}",
+            ephemeral=True,
+        )
 
     # ---- autocomplete -------------------------------------------------------------------------
 

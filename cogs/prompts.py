@@ -1,8 +1,8 @@
 """Discussion prompts: /prompt add|list|random|used|delete|export.
 
 Prompts are members' questions for the group, stored per server (``bot.discussion.prompts``).
-The content pack's starter prompts are not copied in: session threads fall back to them when a
-server has no unused prompts of its own, so members' prompts always come first.
+Each server also gets the content pack's starter prompts, marked as such, the first time it
+looks: they are drawn, used and deleted (hidden for good) like any prompt.
 """
 
 from __future__ import annotations
@@ -82,7 +82,8 @@ class Prompts(commands.GroupCog, group_name="prompt"):
         """Draw a prompt; every prompt comes up once before any repeats."""
         guild_id = guild_id_of(interaction)
         reading_id = await reading_id_of(self.bot, guild_id, reading)
-        prompt = await self.bot.services.prompts.random(guild_id, reading_id)
+        hidden = await self.bot.services.library.hidden_readings(guild_id)
+        prompt = await self.bot.services.prompts.random(guild_id, reading_id, hidden)
         title = await reading_title(self.bot, guild_id, prompt.reading_id)
         await interaction.response.send_message(
             embed=prompt_embed(prompt, "💬 Discussion prompt", title)
@@ -118,9 +119,10 @@ class Prompts(commands.GroupCog, group_name="prompt"):
             interaction.user.id,
             await is_organiser(interaction),
         )
+        hidden = " It was a starter prompt: it will not come back." if prompt.starter else ""
         await interaction.response.send_message(
             neutralise_mentions(
-                f"Deleted prompt #{prompt.id}: {limits.one_line(prompt.text, 200)}"
+                f"Deleted prompt #{prompt.id}: {limits.one_line(prompt.text, 200)}{hidden}"
             ),
             ephemeral=True,
         )

@@ -1,4 +1,4 @@
-"""The syllabus: /reading list|current|info|assign|add|done|progress|parts."""
+"""The syllabus: /reading list|current|info|assign|unassign|add|edit|remove|done|progress|parts."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ from bot.ui import library as cards
 from bot.ui import progress as progress_ui
 from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.paginator import Page, send_paged
+from bot.ui.syllabus_edit import (
+    confirm_removal,
+    moved_text,
+    open_edit_form,
+    server_entry_choices,
+)
 from bot.ui.views import StudyModal
 
 SYLLABUS_PAGES = "syllabus"
@@ -175,14 +181,73 @@ class Readings(commands.GroupCog, group_name="reading"):
     @app_commands.autocomplete(reading=cards.reading_choices)
     @organiser_only()
     async def assign(self, interaction: discord.Interaction, reading: str, week: int) -> None:
-        """Put a reading in a week of this server's syllabus."""
+        """Put a reading in a week of this server's syllabus, or move it to another week."""
         guild_id = guild_id_of(interaction)
-        card = await self.library.assign(guild_id, reading, week, by=interaction.user.id)
+        before = await self.library.reading_including_hidden(guild_id, reading)
+        restored = await self.library.is_hidden(guild_id, before.id)
+        card = await self.library.assign(guild_id, before.id, week, by=interaction.user.id)
         label = self.bot.content.meta.week_labels.get(week)
         await interaction.response.send_message(
-            f"*{embeds.clip(card.title, 300)}* is now in {cards.week_name(week, label)}.",
+            moved_text(card, before.week, restored, label), ephemeral=True
+        )
+
+    @app_commands.command(
+        name="unassign",
+        extras={"example": "/reading unassign reading:Brinton", "organiser": True},
+    )
+    @app_commands.describe(reading="The reading to take out of its week")
+    @app_commands.autocomplete(reading=cards.reading_choices)
+    @organiser_only()
+    async def unassign(self, interaction: discord.Interaction, reading: str) -> None:
+        """Take a reading out of its week (it stays on the server, not scheduled)."""
+        guild_id = guild_id_of(interaction)
+        card, week = await self.library.unassign(guild_id, reading, by=interaction.user.id)
+        await interaction.response.send_message(
+            f"*{embeds.clip(card.title, 300)}* is no longer in week {week}; `/reading list` shows "
+            "it under *Not scheduled yet*. Put it back with `/reading assign`.",
             ephemeral=True,
         )
+
+    @app_commands.command(
+        name="edit",
+        extras={"example": "/reading edit reading:my-disillusionment", "organiser": True},
+    )
+    @app_commands.describe(
+        reading="A reading this server added (pack readings can't be edited)",
+        excerpt="Or an excerpt this server added (g1, g2, ...)",
+    )
+    @organiser_only()
+    async def edit(
+        self,
+        interaction: discord.Interaction,
+        reading: str | None = None,
+        excerpt: str | None = None,
+    ) -> None:
+        """Correct a reading or excerpt this server added (a form with today's values)."""
+        await open_edit_form(interaction, reading, excerpt)
+
+    @edit.autocomplete("reading")
+    async def edit_reading_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await server_entry_choices(interaction, current, excerpts=False)
+
+    @edit.autocomplete("excerpt")
+    async def edit_excerpt_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await server_entry_choices(interaction, current, excerpts=True)
+
+    @app_commands.command(
+        name="remove",
+        extras={"example": "/reading remove reading:Brinton", "organiser": True},
+    )
+    @app_commands.describe(reading="The reading to delete (yours) or hide (the pack's)")
+    @app_commands.autocomplete(reading=cards.reading_choices)
+    @organiser_only()
+    async def remove(self, interaction: discord.Interaction, reading: str) -> None:
+        """Remove a reading from this server, after saying what it touches."""
+        await confirm_removal(interaction, reading)
 
     @app_commands.command(name="add", extras={"example": "/reading add", "organiser": True})
     @organiser_only()

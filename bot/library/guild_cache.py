@@ -1,7 +1,7 @@
 """Each server's own library entries, held in memory so look-ups never wait on the database.
 
 Pack content is shared and read-only; what a server adds (readings, excerpts, week
-assignments) lives in the database, keyed by ``guild_id``. :class:`GuildCache` loads every
+assignments, pack readings it hid) lives in the database, keyed by ``guild_id``. :class:`GuildCache` loads every
 server's entries once (at start-up, or on the first look-up) and mirrors them into the search
 index. The services write to the database first, then report the write here, which keeps the
 copy in memory and the search index in step with it.
@@ -15,7 +15,12 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models.library import LibraryAssignment, LibraryExcerpt, LibraryReading
+from bot.db.models.library import (
+    LibraryAssignment,
+    LibraryExcerpt,
+    LibraryHidden,
+    LibraryReading,
+)
 from bot.library.records import Quote, ReadingCard, excerpt_ref, server_card, server_quote
 from bot.library.search import (
     Document,
@@ -32,11 +37,13 @@ class GuildEntries:
 
     readings: dict[str, ReadingCard] = field(default_factory=dict)  # by slug
     excerpts: dict[int, Quote] = field(default_factory=dict)  # by row id
-    assignments: dict[str, int] = field(default_factory=dict)  # reading id -> week
+    # reading id -> week; None: taken out of every week (the pack's week no longer applies)
+    assignments: dict[str, int | None] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)  # pack readings removed from this server
 
     def scheduled(self, card: ReadingCard) -> ReadingCard:
         """``card`` with this server's week for it (the pack's week unless reassigned)."""
-        week = self.assignments.get(card.id, card.week)
+        week = self.assignments.get(card.id, card.week)  # a stored None: in no week
         if week == card.week:
             return card
         return replace(card, week=week)
@@ -63,6 +70,7 @@ class GuildCache:
                 readings = (await session.scalars(select(LibraryReading))).all()
                 excerpts = (await session.scalars(select(LibraryExcerpt))).all()
                 assignments = (await session.scalars(select(LibraryAssignment))).all()
+                hidden = (await session.scalars(select(LibraryHidden))).all()
             docs: list[Document] = []
             for reading in readings:
                 card = server_card(reading)
@@ -76,6 +84,8 @@ class GuildCache:
                 self._guild(assignment.guild_id).assignments[assignment.reading_id] = (
                     assignment.week
                 )
+            for row in hidden:
+                self._guild(row.guild_id).hidden.add(row.reading_id)
             self._index.add_many(docs)
             self._loaded = True
 
@@ -93,12 +103,32 @@ class GuildCache:
         self._guild(guild_id).readings[card.id] = card
         self._index.add(_reading_document(card, guild_id))
 
-    def reading_assigned(self, guild_id: int, reading_id: str, week: int) -> None:
-        self._guild(guild_id).assignments[reading_id] = week
+    def reading_assigned(self, guild_id: int, reading_id: str, week: int | None) -> None:
+        """The reading's week (None: in no week); assigning also un-hides a pack reading."""
+        entries = self._guild(guild_id)
+        entries.assignments[reading_id] = week
+        if week is not None:
+            entries.hidden.discard(reading_id)
+
+    def reading_changed(self, guild_id: int, card: ReadingCard) -> None:
+        """A server reading edited in place (same id): the card and its search document."""
+        self.reading_added(guild_id, card)  # the index replaces a document by key
+
+    def reading_removed(self, guild_id: int, reading_id: str) -> None:
+        """A server reading deleted, or a pack reading hidden, on this server."""
+        entries = self._guild(guild_id)
+        entries.assignments.pop(reading_id, None)
+        if entries.readings.pop(reading_id, None) is not None:
+            self._index.remove(f"guild-reading:{reading_id}", guild_id)
+        else:
+            entries.hidden.add(reading_id)
 
     def excerpt_added(self, guild_id: int, number: int, quote: Quote) -> None:
         self._guild(guild_id).excerpts[number] = quote
         self._index.add(_excerpt_document(quote, guild_id))
+
+    def excerpt_changed(self, guild_id: int, number: int, quote: Quote) -> None:
+        self.excerpt_added(guild_id, number, quote)  # replaced by key in the index
 
     def excerpt_removed(self, guild_id: int, number: int) -> None:
         self._guild(guild_id).excerpts.pop(number, None)

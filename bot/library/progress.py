@@ -78,3 +78,18 @@ class ProgressTracker:
                 )
                 or 0
             )
+
+    async def readers(self, guild_id: int) -> dict[str, frozenset[int]]:
+        """Reading id -> the members of this server who marked it done."""
+        async with self._sessions() as session:
+            rows = (
+                await session.execute(
+                    select(LibraryProgress.reading_id, LibraryProgress.user_id).where(
+                        LibraryProgress.guild_id == guild_id
+                    )
+                )
+            ).all()
+        found: dict[str, set[int]] = {}
+        for reading_id, user_id in rows:
+            found.setdefault(reading_id, set()).add(user_id)
+        return {reading_id: frozenset(users) for reading_id, users in found.items()}

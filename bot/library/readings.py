@@ -106,13 +106,24 @@ class ReadingCatalogue:
         self._pack_cards = {r.id: pack_card(r) for r in pack.readings}
 
     async def all(self, guild_id: int) -> list[ReadingCard]:
-        """Every reading on this server (pack first, then server-added), with its week."""
+        """Every reading on this server (pack first, then server-added), with its week; pack
+        readings the server hid are left out."""
         entries = await self._cache.entries(guild_id)
-        cards = [*self._pack_cards.values(), *entries.readings.values()]
+        cards = [*self._visible_pack(entries), *entries.readings.values()]
         return [entries.scheduled(card) for card in cards]
 
-    async def find(self, guild_id: int, query: str) -> ReadingCard:
-        """A reading by id, title, alias or author (tolerant); ``NotFound`` or ambiguous -> error."""
+    def _visible_pack(self, entries: GuildEntries) -> list[ReadingCard]:
+        return [c for c in self._pack_cards.values() if c.id not in entries.hidden]
+
+    async def is_hidden(self, guild_id: int, reading_id: str) -> bool:
+        return reading_id in (await self._cache.entries(guild_id)).hidden
+
+    async def find(self, guild_id: int, query: str, *, include_hidden: bool = False) -> ReadingCard:
+        """A reading by id, title, alias or author (tolerant); ``NotFound`` or ambiguous -> error.
+
+        A hidden pack reading is found by its exact id only (prompts and polls still name it),
+        and by a typed name only with ``include_hidden`` (to bring it back).
+        """
         entries = await self._cache.entries(guild_id)
         key = (query or "").strip()
         if not key:
@@ -121,7 +132,7 @@ class ReadingCatalogue:
             return entries.scheduled(self._pack_cards[key])
         if key in entries.readings:
             return entries.scheduled(entries.readings[key])
-        found = self._match(key, entries)
+        found = self._match(key, entries, include_hidden)
         if not found:
             raise NotFound(
                 f"No reading matches {one_line(key, 80)!r}. Use /reading list to see the syllabus."
@@ -133,16 +144,23 @@ class ReadingCatalogue:
             )
         return entries.scheduled(found[0])
 
-    def _match(self, query: str, entries: GuildEntries) -> list[ReadingCard]:
+    def _match(
+        self, query: str, entries: GuildEntries, include_hidden: bool = False
+    ) -> list[ReadingCard]:
         """Readings for a typed name: exact title/alias, then author, then substring, then fuzzy."""
         folded = normalise_key(query)
-        cards = [*self._pack_cards.values(), *entries.readings.values()]
+        pack = self._pack_cards.values() if include_hidden else self._visible_pack(entries)
+        cards = [*pack, *entries.readings.values()]
         keys = {c.id: [normalise_key(k) for k in (c.id, c.title, *c.aliases)] for c in cards}
         exact = [c for c in cards if folded in keys[c.id]]
         if exact:
             return exact
         if author := self.pack.find_author(query):
-            by_author = [self._pack_cards[r.id] for r in self.pack.readings_by(author)]
+            by_author = [
+                self._pack_cards[r.id]
+                for r in self.pack.readings_by(author)
+                if include_hidden or r.id not in entries.hidden
+            ]
             if by_author:
                 return by_author
         haystacks = {c.id: " ".join([*keys[c.id], normalise_key(c.authors)]) for c in cards}

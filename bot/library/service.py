@@ -6,6 +6,7 @@ place; each part can be read on its own:
 
 - :mod:`bot.library.readings`: the readings a server sees, found by name, and adding them;
 - :mod:`bot.library.syllabus`: week assignments, the start date and the weeks;
+- :mod:`bot.library.editing`: editing and removing what a server added, hiding pack readings;
 - :mod:`bot.library.progress`: members marking readings done;
 - :mod:`bot.library.excerpts`: quotations, added, removed and picked at random;
 - :mod:`bot.library.autocomplete`: suggestions while a member types.
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.errors import NotFound, UserError
 from bot.library.autocomplete import Autocomplete, Choice
 from bot.library.citations import cite as cite_reading
+from bot.library.editing import ReadingEditor, RemovalImpact
 from bot.library.excerpts import ExcerptCollection
 from bot.library.guild_cache import GuildCache
 from bot.library.loader import ContentPack
@@ -54,6 +56,7 @@ class LibraryService:
             pack, self.catalogue, self.cache, session_factory, clock, calendar
         )
         self.tracker = ProgressTracker(self.catalogue, session_factory, clock)
+        self.editor = ReadingEditor(self.catalogue, self.cache, session_factory, clock)
         self.excerpts = ExcerptCollection(pack, self.catalogue, self.cache, session_factory, clock)
         self.autocomplete = Autocomplete(pack, self.catalogue, self.excerpts)
 
@@ -67,6 +70,10 @@ class LibraryService:
 
     async def reading(self, guild_id: int, query: str) -> ReadingCard:
         return await self.catalogue.find(guild_id, query)
+
+    async def reading_including_hidden(self, guild_id: int, query: str) -> ReadingCard:
+        """A reading by name, pack readings this server hid included (to bring one back)."""
+        return await self.catalogue.find(guild_id, query, include_hidden=True)
 
     async def add_reading(
         self,
@@ -97,6 +104,52 @@ class LibraryService:
     ) -> ReadingCard:
         return await self.planner.assign(guild_id, reading, week, by)
 
+    async def unassign(
+        self, guild_id: int, reading: str, by: int | None = None
+    ) -> tuple[ReadingCard, int]:
+        return await self.planner.unassign(guild_id, reading, by)
+
+    async def is_hidden(self, guild_id: int, reading_id: str) -> bool:
+        return await self.catalogue.is_hidden(guild_id, reading_id)
+
+    async def hidden_readings(self, guild_id: int) -> frozenset[str]:
+        """Pack readings this server removed (their prompts are not drawn)."""
+        return frozenset((await self.cache.entries(guild_id)).hidden)
+
+    # -- correcting the library -------------------------------------------------------------
+    async def editable_reading(self, guild_id: int, reading: str) -> ReadingCard:
+        return await self.editor.editable_reading(guild_id, reading)
+
+    async def edit_reading(
+        self,
+        guild_id: int,
+        reading_id: str,
+        title: str,
+        authors: str,
+        year: int | None = None,
+        url: str | None = None,
+        summary: str | None = None,
+    ) -> ReadingCard:
+        return await self.editor.edit_reading(
+            guild_id, reading_id, title, authors, year, url, summary
+        )
+
+    async def editable_excerpt(self, guild_id: int, ref: str) -> Quote:
+        return await self.editor.editable_excerpt(guild_id, ref)
+
+    async def edit_excerpt(
+        self, guild_id: int, ref: str, author: str, work: str, date: str, text: str
+    ) -> Quote:
+        return await self.editor.edit_excerpt(guild_id, ref, author, work, date, text)
+
+    async def removal_impact(self, guild_id: int, reading: str) -> RemovalImpact:
+        return await self.editor.removal_impact(guild_id, reading)
+
+    async def remove_reading(
+        self, guild_id: int, reading_id: str, by: int | None = None
+    ) -> RemovalImpact:
+        return await self.editor.remove(guild_id, reading_id, by)
+
     async def start_date(self, guild_id: int, today: date | None = None) -> date:
         return await self.planner.start_date(guild_id, today)
 
@@ -123,6 +176,9 @@ class LibraryService:
 
     async def progress(self, guild_id: int, user_id: int) -> Progress:
         return await self.tracker.progress(guild_id, user_id)
+
+    async def readers(self, guild_id: int) -> dict[str, frozenset[int]]:
+        return await self.tracker.readers(guild_id)
 
     async def done_count(self, guild_id: int, reading: str) -> int:
         return await self.tracker.done_count(guild_id, reading)

@@ -14,7 +14,8 @@ from typing import Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models.library import LibraryAssignment, LibrarySyllabus
+from bot.db.models.library import LibraryAssignment, LibraryHidden, LibrarySyllabus
+from bot.errors import UserError
 from bot.library.guild_cache import GuildCache
 from bot.library.loader import ContentPack
 from bot.library.readings import ReadingCatalogue
@@ -62,17 +63,41 @@ class SyllabusPlanner:
     async def assign(
         self, guild_id: int, reading: str, week: int, by: int | None = None
     ) -> ReadingCard:
-        """Put a reading in a week of this server's syllabus (overrides the pack's order)."""
+        """Put a reading in a week of this server's syllabus (overrides the pack's order); a
+        pack reading the server hid comes back."""
         check_week(week)
+        card = await self._catalogue.find(guild_id, reading, include_hidden=True)
+        await self._set_week(guild_id, card.id, week, by)
+        return (await self._cache.entries(guild_id)).scheduled(card)
+
+    async def unassign(
+        self, guild_id: int, reading: str, by: int | None = None
+    ) -> tuple[ReadingCard, int]:
+        """Take a reading out of its week (it stays on the server, "not scheduled yet");
+        returns the card and the week it left."""
         card = await self._catalogue.find(guild_id, reading)
+        if card.week is None:
+            raise UserError(
+                f"*{card.title}* is not in any week. Put it in one with `/reading assign`."
+            )
+        await self._set_week(guild_id, card.id, None, by)
+        return (await self._cache.entries(guild_id)).scheduled(card), card.week
+
+    async def _set_week(
+        self, guild_id: int, reading_id: str, week: int | None, by: int | None
+    ) -> None:
         now = self._clock()
         async with self._sessions() as session, session.begin():
-            row = await session.get(LibraryAssignment, (guild_id, card.id))
+            if week is not None:
+                hidden = await session.get(LibraryHidden, (guild_id, reading_id))
+                if hidden is not None:
+                    await session.delete(hidden)
+            row = await session.get(LibraryAssignment, (guild_id, reading_id))
             if row is None:
                 session.add(
                     LibraryAssignment(
                         guild_id=guild_id,
-                        reading_id=card.id,
+                        reading_id=reading_id,
                         week=week,
                         assigned_by=by,
                         assigned_at=now,
@@ -80,8 +105,7 @@ class SyllabusPlanner:
                 )
             else:
                 row.week, row.assigned_by, row.assigned_at = week, by, now
-        self._cache.reading_assigned(guild_id, card.id, week)
-        return (await self._cache.entries(guild_id)).scheduled(card)
+        self._cache.reading_assigned(guild_id, reading_id, week)
 
     # -- the start date ---------------------------------------------------------------------
     async def start_date(self, guild_id: int, today: date | None = None) -> date:

@@ -19,7 +19,12 @@ from bot.db.models.scheduling import Timer
 from bot.errors import NotFound, UserError
 from bot.scheduling.clock import Clock, utc_now
 from bot.scheduling.recurrence import local_to_utc
-from bot.scheduling.reminders import MAX_PENDING_PER_MEMBER, PERSONAL_REMINDER, PersonalReminder
+from bot.scheduling.reminders import (
+    MAX_PENDING_PER_MEMBER,
+    PERSONAL_REMINDER,
+    PersonalReminder,
+    next_number,
+)
 from bot.scheduling.timers import PENDING, TimerService
 from bot.text import neutralise_mentions
 
@@ -62,14 +67,22 @@ class ReminderCopies:
         channel_id: int | None = None,
     ) -> tuple[PersonalReminder, bool]:
         """A copy of reminder ``source_id`` due at ``due``; False if one was made already."""
-        record = await self._timers.schedule(
-            guild_id,
-            PERSONAL_REMINDER,
-            due,
-            {"user_id": user_id, "text": neutralise_mentions(text), "channel_id": channel_id},
-            dedupe_key=f"remind.snooze:{source_id}:{user_id}",
-            owner_id=user_id,
-        )
+        async with self._sessions() as s, s.begin():
+            payload = {
+                "user_id": user_id,
+                "text": neutralise_mentions(text),
+                "channel_id": channel_id,
+                "number": await next_number(s, guild_id, user_id),
+            }
+            record = await self._timers.schedule(
+                guild_id,
+                PERSONAL_REMINDER,
+                due,
+                payload,
+                dedupe_key=f"remind.snooze:{source_id}:{user_id}",
+                owner_id=user_id,
+                session=s,
+            )
         return PersonalReminder.from_timer(record), record.due_at == due
 
     async def me_too(
@@ -108,7 +121,12 @@ class ReminderCopies:
                 guild_id,
                 PERSONAL_REMINDER,
                 source.due_at,
-                {"user_id": user_id, "text": text, "channel_id": channel_id},
+                {
+                    "user_id": user_id,
+                    "text": text,
+                    "channel_id": channel_id,
+                    "number": await next_number(s, guild_id, user_id),
+                },
                 dedupe_key=key,
                 owner_id=user_id,
                 session=s,

@@ -203,7 +203,9 @@ class RecurringReminders:
         async with self._sessions() as s, s.begin():
             row = await s.get(RecurringReminder, series_id)
             if row is None or (row.guild_id, row.user_id) != (guild_id, user_id):
-                raise NotFound(f"You have no reminder #{series_id} here. See `/remind list`.")
+                raise NotFound(
+                    f"You have no pending reminder #r{series_id} here. See `/remind list`."
+                )
             series = RecurringSeries.from_row(row)
             await s.delete(row)
             await self._cancel_timers(s, guild_id, {series_id}, owner_id=user_id)

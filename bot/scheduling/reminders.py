@@ -1,6 +1,7 @@
 """Personal reminders (``/remind me``): timer rows of kind ``remind.personal`` owned by a member.
 
-Payload: ``{"user_id", "text", "channel_id"}``. The handler should DM the member (falling back
+Payload: ``{"user_id", "text", "channel_id", "number"}``; ``number`` is what the member calls
+the reminder (1, 2, 3... among their own pending ones; the timer id is global and internal). The handler should DM the member (falling back
 to a mention in ``channel_id``) and send the text with mentions disabled except the owner's:
 :func:`bot.text.neutralise_mentions` is applied on the way in as a second line of defence.
 """
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models.scheduling import Timer
@@ -34,6 +35,7 @@ class PersonalReminder:
     due_at: datetime
     text: str
     channel_id: int | None
+    number: int
 
     @classmethod
     def from_timer(cls, timer: TimerRecord) -> PersonalReminder:
@@ -45,6 +47,8 @@ class PersonalReminder:
             timer.due_at,
             str(payload.get("text", "")),
             payload.get("channel_id"),
+            # Reminders made before numbers existed keep their timer id as their number.
+            int(payload.get("number", timer.id)),
         )
 
 
@@ -82,17 +86,17 @@ class ReminderService:
         tz = zone if isinstance(zone, ZoneInfo) else parse_zone(zone)
         due = parse_when(when_text, now=self._clock(), zone=tz)
         async with self._session_factory() as s, s.begin():
-            pending = await s.scalar(
-                select(func.count())
-                .select_from(Timer)
-                .where(
-                    Timer.guild_id == guild_id,
-                    Timer.owner_id == user_id,
-                    Timer.kind == PERSONAL_REMINDER,
-                    Timer.status == PENDING,
+            pending = (
+                await s.scalars(
+                    select(Timer).where(
+                        Timer.guild_id == guild_id,
+                        Timer.owner_id == user_id,
+                        Timer.kind == PERSONAL_REMINDER,
+                        Timer.status == PENDING,
+                    )
                 )
-            )
-            if (pending or 0) >= self._max_pending:
+            ).all()
+            if len(pending) >= self._max_pending:
                 raise UserError(
                     f"You already have {self._max_pending} reminders here. "
                     "Delete one with `/remind delete` first."
@@ -101,7 +105,12 @@ class ReminderService:
                 guild_id,
                 PERSONAL_REMINDER,
                 due,
-                {"user_id": user_id, "text": neutralise_mentions(text), "channel_id": channel_id},
+                {
+                    "user_id": user_id,
+                    "text": neutralise_mentions(text),
+                    "channel_id": channel_id,
+                    "number": 1 + max((_number(t) for t in pending), default=0),
+                },
                 owner_id=user_id,
                 session=s,
             )
@@ -112,16 +121,31 @@ class ReminderService:
         timers = await self._timers.pending(guild_id, kinds=[PERSONAL_REMINDER], owner_id=user_id)
         return [PersonalReminder.from_timer(t) for t in timers]
 
-    async def delete(self, guild_id: int, user_id: int, reminder_id: int) -> PersonalReminder:
-        """Delete one of the member's own pending reminders."""
-        timer = await self._timers.get(reminder_id, guild_id=guild_id)
-        if (
-            timer is None
-            or timer.kind != PERSONAL_REMINDER
-            or timer.owner_id != user_id
-            or timer.status != PENDING
-        ):
-            raise NotFound(f"You have no pending reminder #{reminder_id} here. See `/remind list`.")
-        if not await self._timers.cancel(reminder_id, guild_id=guild_id):
-            raise NotFound(f"Reminder #{reminder_id} has just gone off or was deleted.")
-        return PersonalReminder.from_timer(timer)
+    async def delete(self, guild_id: int, user_id: int, number: int) -> PersonalReminder:
+        """Delete one of the member's own pending reminders, by its number."""
+        found = [r for r in await self.list(guild_id, user_id) if r.number == number]
+        if not found:
+            raise NotFound(f"You have no pending reminder #{number} here. See `/remind list`.")
+        reminder = found[0]
+        if not await self._timers.cancel(reminder.id, guild_id=guild_id):
+            raise NotFound(f"Reminder #{number} has just gone off or was deleted.")
+        return reminder
+
+
+def _number(timer: Timer) -> int:
+    return int((timer.payload or {}).get("number", timer.id))
+
+
+async def next_number(s: AsyncSession, guild_id: int, user_id: int) -> int:
+    """The number a new reminder of this member gets: one more than their highest pending."""
+    pending = (
+        await s.scalars(
+            select(Timer).where(
+                Timer.guild_id == guild_id,
+                Timer.owner_id == user_id,
+                Timer.kind == PERSONAL_REMINDER,
+                Timer.status == PENDING,
+            )
+        )
+    ).all()
+    return 1 + max((_number(t) for t in pending), default=0)

@@ -16,6 +16,7 @@ from discord import app_commands
 from bot.library.parts import PartsRead
 from bot.library.records import ReadingCard, SyllabusWeek
 from bot.library.streaks import Streak, WeekMark, streak
+from bot.scheduling.term import TermReport
 from bot.types import StudyBot, study_bot
 from bot.ui.library import done_message
 from bot.ui.limits import (
@@ -26,6 +27,7 @@ from bot.ui.limits import (
     EMBED_FIELD_VALUE,
     truncate,
 )
+from bot.ui.term import progress_text
 from bot.ui.zones import zone_note, zone_of
 
 COLOUR = discord.Colour.dark_green()
@@ -151,6 +153,13 @@ async def progress_embed(bot: StudyBot, guild_id: int, user_id: int) -> discord.
                 "\n".join(_week_line(m, by_number.get(m.number)) for m in shown[-10:]),
                 EMBED_FIELD_VALUE,
             ),
+            inline=False,
+        )
+    term = await TermReport(library, bot.services.sessions).weeks(guild_id, today, server_zone.key)
+    if term:
+        embed.add_field(
+            name="Readings and sessions",
+            value=truncate(progress_text(term, user_id, zone.zone, bot.clock()), EMBED_FIELD_VALUE),
             inline=False,
         )
     if progress.done:

@@ -20,7 +20,9 @@ def prompt_embed(prompt: PromptInfo, title: str, reading_title: str | None) -> d
     embed = discord.Embed(title=title, description=prompt.text, colour=COLOUR)
     if reading_title:
         embed.add_field(name="Reading", value=limits.truncate(reading_title, 1024))
-    if prompt.author_id is not None:
+    if prompt.starter:
+        embed.add_field(name="From", value="the reading list's starter prompts")
+    elif prompt.author_id is not None:
         embed.add_field(name="Added by", value=f"<@{prompt.author_id}>")
     if prompt.used_at is not None:
         embed.add_field(name="Used", value=discord.utils.format_dt(prompt.used_at, "D"))
@@ -85,8 +87,13 @@ class PromptPages:
         if page.items:
             lines = []
             for prompt in page.items:
-                used = " *(used)*" if prompt.used_at else ""
-                lines.append(f"**#{prompt.id}** {limits.one_line(prompt.text, PREVIEW)}{used}")
+                notes = [
+                    note
+                    for note, on in (("starter", prompt.starter), ("used", prompt.used_at))
+                    if on
+                ]
+                marks = f" *({', '.join(notes)})*" if notes else ""
+                lines.append(f"**#{prompt.id}** {limits.one_line(prompt.text, PREVIEW)}{marks}")
             description = "\n".join(lines)
         else:
             description = "No prompts yet. Add one with `/prompt add`."

@@ -101,7 +101,7 @@ class SnoozeButton(
         )
         verb = "Snoozed" if made else "Already snoozed"
         text = (
-            f"💤 {verb}: reminder `#{copy.id}` comes again {when_text(copy.due_at)}, "
+            f"💤 {verb}: reminder `#{copy.number}` comes again {when_text(copy.due_at)}, "
             f"{zone_note(copy.due_at, zone)}."
         )
         if timer.kind in OWN_KINDS:  # the member's own message: its buttons have done their job
@@ -179,7 +179,7 @@ class MeTooButton(
         zone = await zone_of(bot, interaction.guild_id, interaction.user.id)
         head = "⏰ You will be reminded too" if made else "You already have your own copy"
         await interaction.response.send_message(
-            f"{head}: reminder `#{copy.id}`, {when_text(copy.due_at)}, "
+            f"{head}: reminder `#{copy.number}`, {when_text(copy.due_at)}, "
             f"{zone_note(copy.due_at, zone)}.",
             ephemeral=True,
             allowed_mentions=NO_PINGS,

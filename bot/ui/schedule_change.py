@@ -2,7 +2,8 @@
 
 ``/session schedule``, ``skip``, ``move``, ``cancel`` and the time poll's "Make this the weekly
 session" button all go through here, so every path withdraws the announcements of sessions
-that no longer happen and re-syncs the Discord events the same way.
+that no longer happen and re-syncs the Discord events the same way. A replacement that would
+drop members' answers, skips or moves, and every cancellation, is confirmed first.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import discord
 from bot.scheduling.parsing import format_duration
 from bot.scheduling.sessions import ScheduleInfo, SessionOccurrence
 from bot.types import StudyBot, guild_id_of, study_bot
+from bot.ui.confirm import ask
 from bot.ui.faults import fault_notes
 from bot.ui.session_events import EVENT_HORIZON, EVENT_PERMISSION_NOTE
 from bot.ui.sessions import (
@@ -52,6 +54,68 @@ async def apply_schedule(
     await withdraw_upcoming(bot, before, "The schedule changed: see `/session list`.")
     upcoming = await sessions.next(guild_id)
     await confirm(interaction, await schedule_text(bot, info, upcoming))
+
+
+async def schedule_or_ask(
+    interaction: discord.Interaction,
+    acknowledge: Callable[[], Awaitable[Any]],
+    **schedule: Any,
+) -> None:
+    """Replace the schedule at once when nothing would be lost; otherwise say what would be
+    lost and replace it only if the organiser confirms."""
+    bot = study_bot(interaction)
+    losses = await bot.services.sessions.replacement_losses(
+        guild_id_of(interaction),
+        schedule["weekday"],
+        schedule["at"],
+        schedule.get("zone"),
+        schedule.get("starts"),
+        schedule.get("ends"),
+    )
+    if losses.nothing:
+        await apply_schedule(interaction, acknowledge, **schedule)
+        return
+
+    async def replace(click: discord.Interaction) -> None:
+        await apply_schedule(
+            click,
+            lambda: click.response.edit_message(content="Replacing the schedule…", view=None),
+            **schedule,
+        )
+
+    question = "\n".join(
+        [
+            "Replace the weekly schedule? These would be lost:",
+            *losses.lines(),
+            "Sessions on the same day at the same time keep their answers.",
+        ]
+    )
+    await ask(interaction, question, replace, confirm_label="Replace it")
+
+
+async def cancel_or_keep(interaction: discord.Interaction) -> None:
+    """``/session cancel``: say what stops and what is lost; cancel only on confirmation."""
+    bot = study_bot(interaction)
+    guild_id = guild_id_of(interaction)
+    sessions = bot.services.sessions
+    info, losses = await sessions.cancel_losses(guild_id)
+
+    async def cancel(click: discord.Interaction) -> None:
+        before = await upcoming_sessions(bot, guild_id)
+        cancelled = await sessions.cancel(guild_id)
+        await click.response.edit_message(content="Cancelling the weekly sessions…", view=None)
+        await withdraw_upcoming(bot, before, "The weekly sessions were cancelled.")
+        await click.followup.send(
+            f"🛑 The weekly sessions ({cancelled.describe()}) are cancelled. "
+            "Start again any time with `/session schedule`."
+        )
+
+    lines = [
+        f"Stop the weekly sessions ({info.describe()})? Their reminders, Discord events and "
+        "announcements are withdrawn.",
+        *(["These would be lost too:", *losses.lines()] if not losses.nothing else []),
+    ]
+    await ask(interaction, "\n".join(lines), cancel, confirm_label="Cancel the sessions")
 
 
 async def confirm(interaction: discord.Interaction, text: str) -> None:

@@ -6,8 +6,9 @@ already depends on.
   behind (200), else 503 with the reasons.
 * ``/metrics`` — Prometheus text format (:mod:`bot.metrics`).
 
-Other features add their own routes (e.g. calendar feeds) with :meth:`WebServer.add_routes`
-before :meth:`WebServer.start`.
+Other features add their own routes (e.g. calendar feeds): a cog with a ``web_routes()``
+method has its routes added when the server is built (after the cogs load, before it starts);
+:meth:`WebServer.add_routes` also works until :meth:`WebServer.start`.
 """
 
 from __future__ import annotations
@@ -51,8 +52,14 @@ class WebServer:
             ]
         )
         self._runner: web.AppRunner | None = None
+        for cog in bot.cogs.values():
+            provide = getattr(cog, "web_routes", None)
+            if callable(provide):
+                self.add_routes(provide())
 
     def add_routes(self, routes: Iterable[web.RouteDef]) -> None:
+        if self._runner is not None:
+            raise RuntimeError("routes must be added before the web server starts")
         self.app.add_routes(list(routes))
 
     async def start(self) -> None:

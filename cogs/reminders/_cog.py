@@ -30,7 +30,7 @@ LIST_TEXT = 90
 def reminder_line(reminder: PersonalReminder, zone: MemberZone | None = None) -> str:
     text = truncate(" ".join(reminder.text.split()), LIST_TEXT)
     local = f" ({zone_note(reminder.due_at, zone)})" if zone is not None else ""
-    return f"`#{reminder.id}` {when_text(reminder.due_at)}{local}: {text}"
+    return f"`#{reminder.number}` {when_text(reminder.due_at)}{local}: {text}"
 
 
 def series_line(series: RecurringSeries, zone: MemberZone) -> str:
@@ -44,7 +44,7 @@ def series_line(series: RecurringSeries, zone: MemberZone) -> str:
         if series.next_due
         else ""
     )
-    return f"`#{series.id}` 🔁 {rule}{ends}:{upcoming}: {text}"
+    return f"`#r{series.id}` 🔁 {rule}{ends}:{upcoming}: {text}"
 
 
 def settings_text(config: ReminderConfig) -> str:
@@ -113,7 +113,7 @@ class Reminders(commands.GroupCog, group_name="remind"):
             )
             return
         await interaction.response.send_message(
-            f"⏰ Reminder `#{reminder.id}` set for {when_text(reminder.due_at)} ({local}):\n"
+            f"⏰ Reminder `#{reminder.number}` set for {when_text(reminder.due_at)} ({local}):\n"
             f"> {truncate(reminder.text, 1500)}",
             ephemeral=True,
         )
@@ -151,7 +151,7 @@ class Reminders(commands.GroupCog, group_name="remind"):
         )
         coming = "\n".join(f"• {when_text(t)} · {zone_note(t, zone)}" for t in times)
         await interaction.response.send_message(
-            f"🔁 Repeating reminder `#{series.id}`: {series.rule.describe()} in {zone.label}.\n"
+            f"🔁 Repeating reminder `#r{series.id}`: {series.rule.describe()} in {zone.label}.\n"
             f"> {truncate(series.text, 1000)}\nNext times:\n{coming}\n"
             "-# Delete it with /remind delete.",
             ephemeral=True,
@@ -178,33 +178,42 @@ class Reminders(commands.GroupCog, group_name="remind"):
         embed.set_footer(text=f"Times in {zone.label}. Delete one with /remind delete.")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    @app_commands.command(name="delete", extras={"example": "/remind delete id:12"})
+    @app_commands.command(name="delete", extras={"example": "/remind delete id:2"})
     @app_commands.rename(reminder_id="id")
-    @app_commands.describe(reminder_id="The reminder's number (see /remind list)")
-    async def delete(self, interaction: discord.Interaction, reminder_id: int) -> None:
+    @app_commands.describe(
+        reminder_id="The reminder's number, e.g. 2, or r7 for a repeating one (see /remind list)"
+    )
+    async def delete(self, interaction: discord.Interaction, reminder_id: str) -> None:
         """Delete one of your reminders (one-off or repeating)."""
         guild_id = guild_id_of(interaction)
-        recurring = self.bot.services.recurring
-        if await recurring.owns(guild_id, interaction.user.id, reminder_id):
-            series = await recurring.delete(guild_id, interaction.user.id, reminder_id)
+        wanted = reminder_id.strip().lstrip("#").casefold()
+        if wanted.startswith("r") and wanted[1:].isdigit():
+            series = await self.bot.services.recurring.delete(
+                guild_id, interaction.user.id, int(wanted[1:])
+            )
             await interaction.response.send_message(
-                f"🗑️ Deleted repeating reminder `#{series.id}` ({series.rule.describe()}: "
+                f"🗑️ Deleted repeating reminder `#r{series.id}` ({series.rule.describe()}: "
                 f"{truncate(series.text, 200)}).",
                 ephemeral=True,
             )
             return
+        if not wanted.isdigit():
+            raise UserError(
+                "Give the reminder's number as `/remind list` shows it: `2`, or `r7` for a "
+                "repeating reminder."
+            )
         reminder = await self.bot.services.reminders.delete(
-            guild_id, interaction.user.id, reminder_id
+            guild_id, interaction.user.id, int(wanted)
         )
         await interaction.response.send_message(
-            f"🗑️ Deleted reminder `#{reminder.id}` ({truncate(reminder.text, 200)}).",
+            f"🗑️ Deleted reminder `#{reminder.number}` ({truncate(reminder.text, 200)}).",
             ephemeral=True,
         )
 
     @delete.autocomplete("reminder_id")
     async def delete_autocomplete(
         self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
         reminders = await self.bot.services.reminders.list(
@@ -213,24 +222,22 @@ class Reminders(commands.GroupCog, group_name="remind"):
         zone = (await zone_of(self.bot, interaction.guild_id, interaction.user.id)).zone
         wanted = str(current).strip().lstrip("#").casefold()
         choices = []
-        named: list[tuple[int, datetime | None, str]] = [
-            (r.id, r.due_at, r.text) for r in reminders
+        named: list[tuple[str, datetime | None, str]] = [
+            (str(r.number), r.due_at, r.text) for r in reminders
         ]
         for series in await self.bot.services.recurring.list(
             interaction.guild_id, interaction.user.id
         ):
-            named.append((series.id, series.next_due, f"🔁 {series.text}"))
-        for reminder_id, due_at, text in named:
+            named.append((f"r{series.id}", series.next_due, f"🔁 {series.text}"))
+        for value, due_at, text in named:
             due = (
                 f"{due_at.astimezone(zone):%a %d %b %H:%M} {zone.key}"
                 if due_at is not None
                 else "ended"
             )
-            name = f"#{reminder_id} · {due} · {' '.join(text.split())}"
+            name = f"#{value} · {due} · {' '.join(text.split())}"
             if wanted in name.casefold():
-                choices.append(
-                    app_commands.Choice(name=truncate(name, CHOICE_NAME), value=reminder_id)
-                )
+                choices.append(app_commands.Choice(name=truncate(name, CHOICE_NAME), value=value))
         return choices[:CHOICES]
 
     # -- session reminder settings ----------------------------------------------------------

@@ -1,27 +1,32 @@
-"""The /session commands: schedule, list, skip, move, cancel, calendar and settings."""
+"""The /session commands: schedule, list, skip, move, cancel, calendar, calendar-link,
+attendance and settings."""
 
 from __future__ import annotations
 
 import io
 
 import discord
+from aiohttp import web
 from discord import app_commands
 from discord.ext import commands
 
 from bot.client import StudyCircle
-from bot.scheduling.parsing import format_duration
+from bot.errors import UserError
+from bot.scheduling.parsing import format_duration, parse_date
 from bot.scheduling.sessions import NO_SCHEDULE, WEEKDAY_NAMES, SessionOccurrence
+from bot.scheduling.sessions.feeds import CalendarFeeds
 from bot.timezones import zone_choices
 from bot.types import guild_id_of
-from bot.ui.checks import organiser_only
+from bot.ui.attendance import AttendanceButton, AttendanceSelect, open_attendance
+from bot.ui.calendar_feed import FeedRoutes, calendar_bytes, feed_url
+from bot.ui.checks import organiser_only, require_organiser
 from bot.ui.limits import CHOICE_NAME, CHOICES, EMBED_DESCRIPTION, truncate
 from bot.ui.schedule_change import (
-    apply_schedule,
+    cancel_or_keep,
     confirm,
     refresh_announcement,
-    upcoming_sessions,
+    schedule_or_ask,
     withdraw,
-    withdraw_upcoming,
 )
 from bot.ui.sessions import (
     SESSION_COLOUR,
@@ -34,6 +39,11 @@ from bot.ui.sessions import (
 )
 from bot.ui.zones import zone_note, zone_of
 from cogs.sessions._timers import SessionTimerHandlers
+
+FEEDS_OFF = (
+    "Calendar links are not set up on this bot: its host needs HTTP_PORT and PUBLIC_BASE_URL "
+    "(see docs/calendar-feed.md). `/session calendar` gives you a file to import meanwhile."
+)
 
 
 def _weekday_choices(current: str) -> list[app_commands.Choice[str]]:
@@ -61,14 +71,20 @@ class Sessions(commands.GroupCog, group_name="session"):
     def __init__(self, bot: StudyCircle) -> None:
         self.bot = bot
         self.timers = SessionTimerHandlers(bot)
+        secret = bot.settings.feed_secret
+        self.feeds = CalendarFeeds(bot.session_factory, bot.clock, secret) if secret else None
         super().__init__()
 
+    def web_routes(self) -> list[web.RouteDef]:
+        """The calendar feeds, served by the bot's web server (see bot.web.server)."""
+        return FeedRoutes(self.bot, self.feeds).routes() if self.feeds is not None else []
+
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(RsvpButton)
+        self.bot.add_dynamic_items(RsvpButton, AttendanceButton, AttendanceSelect)
         self.timers.register()
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(RsvpButton)
+        self.bot.remove_dynamic_items(RsvpButton, AttendanceButton, AttendanceSelect)
         self.timers.unregister()
 
     # -- commands --------------------------------------------------------------------------
@@ -102,7 +118,7 @@ class Sessions(commands.GroupCog, group_name="session"):
         ends: str | None = None,
     ) -> None:
         """Set (or replace) the weekly session: weekday, local time and time zone."""
-        await apply_schedule(
+        await schedule_or_ask(
             interaction,
             lambda: interaction.response.defer(thinking=True),
             weekday=weekday,
@@ -195,32 +211,59 @@ class Sessions(commands.GroupCog, group_name="session"):
     @app_commands.command(name="cancel", extras={"example": "/session cancel", "organiser": True})
     @organiser_only()
     async def cancel(self, interaction: discord.Interaction) -> None:
-        """Stop the weekly sessions (their timers, events and announcements are withdrawn)."""
-        guild_id = guild_id_of(interaction)
-        sessions = self.bot.services.sessions
-        before = await upcoming_sessions(self.bot, guild_id)
-        info = await sessions.cancel(guild_id)
-        await interaction.response.defer(thinking=True)
-        await withdraw_upcoming(self.bot, before, "The weekly sessions were cancelled.")
-        await interaction.followup.send(
-            f"🛑 The weekly sessions ({info.describe()}) are cancelled. "
-            "Start again any time with `/session schedule`."
-        )
+        """Stop the weekly sessions, after saying what stops (asks to confirm)."""
+        await cancel_or_keep(interaction)
 
     @app_commands.command(name="calendar", extras={"example": "/session calendar"})
     async def calendar(self, interaction: discord.Interaction) -> None:
         """Download the sessions as an .ics file for your calendar app."""
         guild_id = guild_id_of(interaction)
-        name = interaction.guild.name if interaction.guild else "Reading group"
-        data = await self.bot.services.sessions.calendar(guild_id, title=f"{name}: reading group")
+        if await self.bot.services.sessions.current(guild_id) is None:
+            raise UserError(NO_SCHEDULE)
+        data = await calendar_bytes(self.bot, guild_id)
         zone = await zone_of(self.bot, guild_id, interaction.user.id)
         following = await self.bot.services.sessions.next(guild_id)
         first = f" The next one is {zone_note(following.start, zone)}." if following else ""
         await interaction.response.send_message(
-            "Import this file into your calendar app; skipped and moved sessions are included. "
-            "Download it again after the schedule changes. The file keeps the group's own time "
-            f"zone so daylight saving stays exact; your calendar shows it in yours.{first}",
+            "Import this file into your calendar app: each session names its reading, and "
+            "skipped and moved sessions are included. It keeps the group's own time zone, so "
+            "daylight saving stays exact; your calendar shows it in yours. To stay up to date "
+            f"without downloading it again, subscribe with `/session calendar-link`.{first}",
             file=discord.File(io.BytesIO(data), filename="reading-group.ics"),
+            ephemeral=True,
+        )
+
+    @app_commands.command(
+        name="attendance",
+        extras={"example": "/session attendance date:2027-03-04", "organiser": True},
+    )
+    @app_commands.describe(date="The session's usual date, YYYY-MM-DD (default: the latest)")
+    @organiser_only()
+    async def attendance(self, interaction: discord.Interaction, date: str | None = None) -> None:
+        """Take attendance for a session: pick who came (starts from who answered Going)."""
+        await open_attendance(interaction, self.bot, parse_date(date) if date else None)
+
+    @app_commands.command(name="calendar-link", extras={"example": "/session calendar-link"})
+    @app_commands.describe(reset="Organisers: retire the current link and make a new one")
+    async def calendar_link(self, interaction: discord.Interaction, reset: bool = False) -> None:
+        """A private link your calendar app can subscribe to (it stays up to date)."""
+        guild_id = guild_id_of(interaction)
+        if self.feeds is None or not self.bot.settings.public_base_url:
+            raise UserError(FEEDS_OFF)
+        if reset:
+            await require_organiser(interaction)
+            token = await self.feeds.reset(guild_id, interaction.user.id)
+        else:
+            token = await self.feeds.token(guild_id, interaction.user.id)
+        url = feed_url(self.bot, token)
+        if url is None:
+            raise UserError(FEEDS_OFF)
+        head = "New link: the old one no longer works.\n" if reset else ""
+        await interaction.response.send_message(
+            f'{head}Subscribe to this link in your calendar app ("add calendar from URL"); '
+            f"it follows every change to the schedule and the readings:\n<{url}>\n"
+            "Keep it to yourself: anyone with it can see the sessions. Organisers can retire "
+            "it with `/session calendar-link reset:true`.",
             ephemeral=True,
         )
 

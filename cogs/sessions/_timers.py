@@ -14,6 +14,7 @@ from bot.scheduling.sessions import (
     SessionOccurrence,
 )
 from bot.scheduling.timers import TimerRecord, delivery_nonce
+from bot.ui.attendance import thread_view
 from bot.ui.embeds import fit
 from bot.ui.faults import NotDelivered, fault_notes
 from bot.ui.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, truncate
@@ -158,7 +159,7 @@ class SessionTimerHandlers:
         )
         embed, used = await self._seed_embed(occ)
         try:
-            await thread.send(embed=embed)
+            await thread.send(embed=embed, view=thread_view(occ))
         except discord.HTTPException as error:
             await notes.report(
                 guild_id,

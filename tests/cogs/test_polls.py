@@ -54,7 +54,7 @@ def shorten(label: str) -> str:
 
 
 def poll_id(reply: InteractionReply) -> int:
-    match = re.search(r"Poll id (\d+)", reply.embeds[0]["footer"]["text"])
+    match = re.search(r"Poll #(\d+)", reply.embeds[0]["footer"]["text"])
     assert match, reply.text
     return int(match[1])
 

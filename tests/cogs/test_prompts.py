@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.client import StudyCircle
+from bot.discussion.prompts import PromptService
 from bot.scheduling.clock import FakeClock
 from discord_double import DiscordDouble, iter_components
 from discord_double.interactions import InteractionReply
@@ -22,6 +23,17 @@ from tests.e2e.fixtures import BotRunner, Server
 
 ABUSE = "@everyone @here <@&123> <@456> <@!789>"
 BRINTON = "brinton-1970"
+
+
+@pytest.fixture(autouse=True)
+def members_prompts_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about members' own prompts, so servers here get no starter prompts
+    from the pack; the starters are tested in tests/cogs/test_starter_prompts.py."""
+
+    async def no_starters(_self: PromptService, _guild_id: int) -> None:
+        return None
+
+    monkeypatch.setattr(PromptService, "ensure_starters", no_starters)
 
 
 def prompt_id(reply: InteractionReply) -> int:

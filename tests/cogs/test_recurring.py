@@ -28,8 +28,9 @@ MONDAYS = [
 ]
 
 
-def series_id(text: str) -> int:
-    return int(text.split("`#", 1)[1].split("`", 1)[0])
+def series_id(text: str) -> str:
+    """A repeating reminder's name, e.g. "r12", as /remind delete takes it."""
+    return text.split("`#", 1)[1].split("`", 1)[0]
 
 
 async def pending_timers(bot: StudyCircle) -> list[datetime]:

@@ -75,16 +75,17 @@ async def test_list_and_delete_only_your_own_reminders(
     assert "no pending reminders" in others.content
     choices = await double.autocomplete(server.guild, server.organiser, "remind delete", "id", "")
     assert choices == []
-    refused = await double.slash(server.guild, server.organiser, "remind delete", id=first_id)
+    refused = await double.slash(server.guild, server.organiser, "remind delete", id=str(first_id))
     assert refused.ephemeral
     assert f"no pending reminder #{first_id}" in refused.content
 
     choices = await double.autocomplete(server.guild, server.member, "remind delete", "id", "")
-    assert [c["value"] for c in choices] == [first_id, second_id]
+    # Values are text: one-off reminders by number, repeating ones as "r<id>".
+    assert [c["value"] for c in choices] == [str(first_id), str(second_id)]
     assert all(len(c["name"]) <= 100 for c in choices)
-    deleted = await double.slash(server.guild, server.member, "remind delete", id=first_id)
+    deleted = await double.slash(server.guild, server.member, "remind delete", id=str(first_id))
     assert "Deleted reminder" in deleted.content
-    again = await double.slash(server.guild, server.member, "remind delete", id=first_id)
+    again = await double.slash(server.guild, server.member, "remind delete", id=str(first_id))
     assert "no pending reminder" in again.content
     # The deleted one never fires; the other still does.
     await advance_to(timed_bot, clock, START.replace(day=2, hour=9))

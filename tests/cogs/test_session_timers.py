@@ -251,7 +251,8 @@ async def test_thread_at_start_is_seeded_with_reading_and_unused_prompts(
     embed = seed["embeds"][0]
     assert week_one.title[:40] in embed["description"]
     prompt_texts = [f["value"] for f in embed["fields"]]
-    assert prompt_texts == [own.text, general.text]
+    # Members' prompts first (the reading's, then general ones), then the pack's starters.
+    assert prompt_texts == [own.text, general.text, week_one.prompts[0]]
     for prompt in (own, general):
         assert (await prompts.get(server.guild.id, prompt.id)).used_at == FIRST
     info = await timed_bot.services.sessions.current(server.guild.id)

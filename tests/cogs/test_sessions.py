@@ -167,8 +167,21 @@ async def test_events_follow_schedule_skip_move_and_cancel(
     listing = await double.slash(server.guild, server.member, "session list", count=2)
     assert "moved from 19:00" in listing.text
 
-    cancelled = await double.slash(server.guild, server.organiser, "session cancel")
-    assert "cancelled" in cancelled.content
+    # Cancelling says what stops and what is lost, and does nothing until confirmed.
+    question = await double.slash(server.guild, server.organiser, "session cancel")
+    assert question.ephemeral
+    assert "Stop the weekly sessions (Thursdays at 19:00 (Europe/London))" in question.content
+    assert "the skip of Thu 2027-03-11" in question.content
+    assert "the move of the session of Thu 2027-03-04" in question.content
+    assert double.scheduled_events(server.guild) != []
+    kept = await double.press(server.guild, server.organiser, question, "Keep everything")
+    assert "Nothing was changed" in kept.content
+    assert await timed_bot.services.sessions.current(server.guild.id) is not None
+
+    question = await double.slash(server.guild, server.organiser, "session cancel")
+    cancelled = await double.press(server.guild, server.organiser, question, "Cancel the sessions")
+    [done] = await double.wait_for_followups(cancelled, 1)
+    assert "are cancelled" in done["content"]
     assert double.scheduled_events(server.guild) == []
     assert await timed_bot.services.sessions.current(server.guild.id) is None
 
@@ -316,7 +329,10 @@ async def test_calendar_file_has_rrule_exdate_and_tzid(
     [ics] = reply.files
     assert ics.name.endswith(".ics")
     calendar = Calendar.from_ical(ics.data)
-    [event] = calendar.walk("VEVENT")
+    # One recurring event; the others override single sessions with their week's reading.
+    [event] = [e for e in calendar.walk("VEVENT") if "RRULE" in e]
+    overrides = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" in e]
+    assert all(e.decoded("RECURRENCE-ID").date() != date(2027, 3, 11) for e in overrides)
     rule = event["RRULE"]
     assert rule["FREQ"] == ["WEEKLY"]
     assert rule["BYDAY"] == ["TH"]

@@ -62,3 +62,29 @@ async def test_every_revision_downgrades_one_step_and_back(tmp_path) -> None:
     finally:
         await _reset(engine)
         await engine.dispose()
+
+
+async def test_existing_polls_get_numbers_per_server(tmp_path) -> None:
+    """0005 numbers the polls made before it 1, 2, 3... per server, in the order made."""
+    engine = create_engine(database_url(tmp_path))
+    try:
+        await _reset(engine)
+        await migrate.upgrade(engine, "0004_discussion")
+        async with engine.begin() as conn:
+            for poll_id, guild_id in [(1, 10), (2, 20), (3, 10), (4, 10)]:
+                await conn.execute(
+                    text(
+                        "INSERT INTO polls (id, guild_id, channel_id, question, kind, anonymous, "
+                        "hide_results, created_at, closes_at) VALUES (:id, :guild, 1, 'q', "
+                        "'single', false, false, '2026-01-01 00:00:00+00:00', "
+                        "'2026-01-02 00:00:00+00:00')"
+                    ),
+                    {"id": poll_id, "guild": guild_id},
+                )
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, number FROM polls ORDER BY id"))).all()
+        assert [tuple(row) for row in rows] == [(1, 1), (2, 1), (3, 2), (4, 3)]
+    finally:
+        await _reset(engine)
+        await engine.dispose()

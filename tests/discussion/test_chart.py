@@ -7,6 +7,7 @@ import io
 import pytest
 from PIL import Image
 
+from bot.charts import text
 from bot.discussion import chart
 
 
@@ -48,12 +49,47 @@ def test_all_zero_and_invalid_input() -> None:
         chart.render_bar_chart("t", [("a", -1)])
 
 
-def test_long_labels_are_truncated_to_fit() -> None:
-    image = Image.new("RGB", (10, 10))
-    from PIL import ImageDraw
+def test_long_labels_wrap_between_words_and_end_with_an_ellipsis() -> None:
+    label = "The Bolsheviks and Workers' Control 1917 to 1921: the State and Counter-revolution"
+    lines = text.wrap(label, chart.FONT_SIZE, chart.LABEL_WIDTH)
+    assert len(lines) == 2
+    assert all(text.width(line, chart.FONT_SIZE) <= chart.LABEL_WIDTH for line in lines)
+    assert lines[1].endswith("…")
+    words = set(label.replace(":", "").split())
+    for line in lines:  # every piece shown is a whole word of the label
+        assert set(line.rstrip("…").replace(":", "").split()) <= words
+    assert text.wrap("Serge", chart.FONT_SIZE, chart.LABEL_WIDTH) == ["Serge"]
 
-    draw = ImageDraw.Draw(image)
-    font = chart._font(chart.FONT_SIZE)
-    fitted = chart._fit(draw, "word " * 100, chart.LABEL_WIDTH, font)
-    assert fitted.endswith("…")
-    assert draw.textlength(fitted, font=font) <= chart.LABEL_WIDTH
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Кронштадт, 1921",
+        "Ελευθερία ή θάνατος",
+        "喀琅施塔得起义",
+        "한국어 독서 모임",
+        "カタカナ",
+        "café — naïve",
+    ],
+)
+def test_every_script_is_drawn_with_a_font_that_has_it(label: str) -> None:
+    for char in label:
+        assert text.has_glyph(text.font_for(char, chart.FONT_SIZE), char), char
+    # And drawn, not boxed: the label's pixels differ from the same number of missing glyphs.
+    drawn = chart.render_bar_chart("t", [(label, 1)])
+    boxes = chart.render_bar_chart("t", [("\uffff" * len(label), 1)])
+    assert drawn != boxes
+
+
+def test_bars_are_scaled_to_the_ballots_cast_and_ties_are_said() -> None:
+    data = chart.render_bar_chart("When?", [("Thu", 2), ("Fri", 2), ("Sat", 1)], whole=4)
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert [bar_run(image, row) for row in range(3)] == [
+        round(chart.BAR_SPAN / 2),
+        round(chart.BAR_SPAN / 2),
+        round(chart.BAR_SPAN / 4),
+    ]
+    assert chart.tie_note([("Thu", 2), ("Fri", 2), ("Sat", 1)]) == "Thu and Fri tie"
+    assert chart.tie_note([("A", 1), ("B", 1), ("C", 1)]) == "A, B and C tie"
+    assert chart.tie_note([("A", 2), ("B", 1)]) is None
+    assert chart.tie_note([("A", 0), ("B", 0)]) is None

@@ -393,9 +393,9 @@ def test_no_public_method_returns_voters_except_the_guarded_one() -> None:
         if not name.startswith("_")
     }
     assert public == {
-        "attach_message", "close", "close_due", "close_overdue", "create",
+        "attach_message", "by_number", "close", "close_due", "close_overdue", "create",
         "create_ranked", "create_time", "forget_ballot", "get", "has_voted", "rank", "recent",
-        "results", "retract", "vote", "voters",
+        "record_native_close", "results", "retract", "track_native", "vote", "voters",
     }  # fmt: skip
 
 

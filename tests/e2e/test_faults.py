@@ -489,7 +489,7 @@ async def test_persistent_server_errors_are_handled_after_discord_py_gives_up(
 
 def _poll_id(reply: InteractionReply) -> int:
     footer = reply.embeds[0]["footer"]["text"]
-    return int(footer.split("Poll id ", 1)[1].split()[0].rstrip(".·,"))
+    return int(footer.split("Poll #", 1)[1].split()[0].rstrip(".·,"))
 
 
 async def _attached(bot: StudyCircle, server: Server, reply: InteractionReply) -> None:

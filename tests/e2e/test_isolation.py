@@ -54,7 +54,7 @@ async def test_nothing_crosses_between_servers(
         a.guild, a.member, "remind me", when="in 3 days", what=f"{SECRET} {HIDDEN} prep"
     )
     prompt_id = prompt.text.split("Prompt #")[1].split()[0].strip("*`:")
-    poll_id = poll.text.split("Poll id ")[1].split()[0]
+    poll_id = poll.embeds[0]["footer"]["text"].split("Poll #")[1].split()[0]
     reminder_id = reminder.content.split("`#")[1].split("`")[0]
 
     # --- server B reads everything it can ----------------------------------------------------

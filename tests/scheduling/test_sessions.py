@@ -315,12 +315,18 @@ async def test_personal_reminders(session_factory, timers, clock):
         await reminders.remind_me(G, 1, "in 1h", "d", "Europe/London")
     with pytest.raises(UserError):
         await reminders.remind_me(G, 1, "in 1h", "x" * 1001, "Europe/London")
+    # Each member numbers their own reminders 1, 2, 3 (the timer ids are global).
+    assert sorted(x.number for x in await reminders.list(G, 1)) == [1, 2, 3]
+    assert [x.number for x in await reminders.list(G, 2)] == [1]
     with pytest.raises(NotFound):
-        await reminders.delete(G, 2, r.id)  # not yours
+        await reminders.delete(G, 2, 3)  # member 1 has a #3; member 2 does not
     with pytest.raises(NotFound):
-        await reminders.delete(OTHER, 1, r.id)  # another server
-    await reminders.delete(G, 1, r.id)
+        await reminders.delete(OTHER, 1, r.number)  # another server
+    await reminders.delete(G, 1, r.number)
     assert len(await reminders.list(G, 1)) == 2
+    assert [x.number for x in await reminders.list(G, 2)] == [1]  # theirs untouched
+    again = await reminders.remind_me(G, 1, "in 3 days", "again", "Europe/London")
+    assert again.number == 4  # after the highest pending one: no number means two things
     assert await reminders.list(OTHER, 1) == []
     assert all(t.kind == PERSONAL_REMINDER for t in await timers.pending(G))
 

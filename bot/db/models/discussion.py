@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false, text
 
 from bot.db.models.base import Base
 from bot.db.types import UtcDateTime
@@ -41,6 +42,8 @@ class Prompt(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The session occurrence (its start, UTC) that used the prompt, if known.
     used_in_session: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Seeded from the content pack's starter prompts (not written by a member).
+    starter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PromptDraw(Base):
@@ -78,10 +81,14 @@ class Poll(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('single', 'multiple', 'ranked', 'time')", name="kind"),
         Index("ix_polls_open", "closed_at", "closes_at"),
+        Index("uq_polls_guild_number", "guild_id", "number", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    # What members call the poll: 1, 2, 3... per server (``id`` is global and internal).
+    # The server default only fills rows that existed before numbers (then renumbered).
+    number: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     channel_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     # NULL after a privacy deletion anonymised the creator.
@@ -97,6 +104,8 @@ class Poll(Base):
     closes_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Discord's own poll: Discord counts the votes; the row numbers it and finds its message.
+    native: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PollOption(Base):

@@ -25,13 +25,14 @@ class LibrarySyllabus(Base):
 
 
 class LibraryAssignment(Base):
-    """An organiser's choice of week for a reading (overrides the pack's default order)."""
+    """An organiser's choice of week for a reading (overrides the pack's default order);
+    ``week`` is NULL when an organiser took the reading out of every week."""
 
     __tablename__ = "library_assignments"
 
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     reading_id: Mapped[str] = mapped_column(String(READING_ID_LENGTH), primary_key=True)
-    week: Mapped[int] = mapped_column(Integer)
+    week: Mapped[int | None] = mapped_column(Integer)
     assigned_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
     assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -80,3 +81,15 @@ class LibraryExcerpt(Base):
     reading_id: Mapped[str | None] = mapped_column(String(READING_ID_LENGTH), default=None)
     added_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LibraryHidden(Base):
+    """A pack reading an organiser removed from their server (pack content is shared, so it is
+    hidden rather than deleted; assigning it to a week again brings it back)."""
+
+    __tablename__ = "library_hidden"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    reading_id: Mapped[str] = mapped_column(String(READING_ID_LENGTH), primary_key=True)
+    hidden_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    hidden_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -178,3 +178,22 @@ class ShardLease(Base):
     configured: Mapped[bool] = mapped_column(Boolean, default=True)  # False: taken over
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     renewed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CalendarFeed(Base):
+    """A server's subscribable calendar: the link's secret is never stored, only its hash.
+
+    The link's token is derived from ``nonce`` and the bot's feed secret, so it can be shown
+    again; resetting draws a new nonce, which retires the old link. ``content_hash`` and
+    ``content_changed_at`` give calendar apps a stable ETag and Last-Modified.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    content_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    content_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

@@ -55,6 +55,8 @@ class PollInfo:
     closes_at: datetime
     closed_at: datetime | None
     options: tuple[PollOptionInfo, ...]
+    number: int = 0  # what members call it: 1, 2, 3... per server
+    native: bool = False  # Discord's own poll: Discord counts the votes
 
     @property
     def is_open(self) -> bool:

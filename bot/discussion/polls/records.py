@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models.discussion import Poll, PollOption
@@ -38,6 +38,24 @@ async def load_options(session: AsyncSession, poll_id: int) -> list[PollOption]:
     )
 
 
+async def poll_by_number(session: AsyncSession, guild_id: int, number: int) -> Poll:
+    """The server's poll #``number`` (the number members see), or :class:`NotFound`."""
+    poll = None
+    if 0 < number <= MAX_ID:
+        poll = await session.scalar(
+            select(Poll).where(Poll.guild_id == guild_id, Poll.number == number)
+        )
+    if poll is None:
+        raise NotFound(f"There is no poll #{number} in this server.")
+    return poll
+
+
+async def next_number(session: AsyncSession, guild_id: int) -> int:
+    """The number the server's next poll gets (a race is caught by the unique index)."""
+    highest = await session.scalar(select(func.max(Poll.number)).where(Poll.guild_id == guild_id))
+    return int(highest or 0) + 1
+
+
 def option_infos(options: Sequence[PollOption]) -> tuple[PollOptionInfo, ...]:
     return tuple(
         PollOptionInfo(option.id, option.position, option.label, option.payload)
@@ -60,6 +78,8 @@ def poll_info(poll: Poll, options: Sequence[PollOption] | tuple[PollOptionInfo, 
         created_at=poll.created_at,
         closes_at=poll.closes_at,
         closed_at=poll.closed_at,
+        number=poll.number,
+        native=poll.native,
         options=tuple(
             option if isinstance(option, PollOptionInfo) else option_infos([option])[0]
             for option in options

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models.discussion import Poll, PollOption
@@ -30,12 +31,19 @@ from bot.discussion.polls.model import (
     parse_options,
     slot_options,
 )
-from bot.discussion.polls.records import get_poll, load_options, poll_info
+from bot.discussion.polls.records import (
+    get_poll,
+    load_options,
+    next_number,
+    poll_by_number,
+    poll_info,
+)
 from bot.discussion.polls.results import close_poll, current_result
 from bot.errors import PermissionDenied
 
 log = logging.getLogger(__name__)
 
+_NUMBER_RETRIES = 5
 ScheduleClose = Callable[[int, int, datetime], Awaitable[None]]
 CancelClose = Callable[[int, int], Awaitable[None]]
 
@@ -161,30 +169,18 @@ class PollService:
     ) -> PollInfo:
         now = self._clock()
         closes_at = now + parse_poll_duration(duration_text)
-        async with self._sessions.begin() as session:
-            poll = Poll(
-                guild_id=guild_id,
-                channel_id=channel_id,
-                creator_id=creator_id,
-                question=question,
-                kind=kind,
-                anonymous=anonymous,
-                hide_results=hide_results,
-                voter_salt=secrets.token_hex(32) if anonymous else None,
-                created_at=now,
-                closes_at=closes_at,
-            )
-            session.add(poll)
-            await session.flush()
-            rows = [
-                PollOption(
-                    poll_id=poll.id, guild_id=guild_id, position=index, label=label, payload=payload
-                )
-                for index, (label, payload) in enumerate(options)
-            ]
-            session.add_all(rows)
-            await session.flush()
-            info = poll_info(poll, rows)
+        info = await self._store(
+            guild_id,
+            channel_id,
+            creator_id,
+            question,
+            kind,
+            options,
+            anonymous,
+            hide_results,
+            now,
+            closes_at,
+        )
         if self._schedule_close is not None:
             try:
                 await self._schedule_close(guild_id, info.id, closes_at)
@@ -192,6 +188,100 @@ class PollService:
                 # The poll still works; close_overdue() at startup closes it if no timer does.
                 log.exception("could not schedule the close of poll %s", info.id)
         return info
+
+    async def _store(
+        self,
+        guild_id: int,
+        channel_id: int,
+        creator_id: int,
+        question: str,
+        kind: str,
+        options: Sequence[NewOption],
+        anonymous: bool,
+        hide_results: bool,
+        now: datetime,
+        closes_at: datetime,
+        *,
+        native: bool = False,
+    ) -> PollInfo:
+        """Insert the poll with the server's next number (retried if another took it)."""
+        for attempt in range(_NUMBER_RETRIES):
+            try:
+                async with self._sessions.begin() as session:
+                    poll = Poll(
+                        guild_id=guild_id,
+                        number=await next_number(session, guild_id),
+                        native=native,
+                        channel_id=channel_id,
+                        creator_id=creator_id,
+                        question=question,
+                        kind=kind,
+                        anonymous=anonymous,
+                        hide_results=hide_results,
+                        voter_salt=secrets.token_hex(32) if anonymous else None,
+                        created_at=now,
+                        closes_at=closes_at,
+                    )
+                    session.add(poll)
+                    await session.flush()
+                    rows = [
+                        PollOption(
+                            poll_id=poll.id,
+                            guild_id=guild_id,
+                            position=n,
+                            label=label,
+                            payload=payload,
+                        )
+                        for n, (label, payload) in enumerate(options)
+                    ]
+                    session.add_all(rows)
+                    await session.flush()
+                    return poll_info(poll, rows)
+            except IntegrityError:
+                if attempt == _NUMBER_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def track_native(
+        self,
+        guild_id: int,
+        channel_id: int,
+        creator_id: int,
+        question: str,
+        answers: Sequence[str],
+        hours: int,
+        multiple: bool,
+    ) -> PollInfo:
+        """Number a Discord native poll so ``/poll results`` and ``/poll close`` find it
+        (Discord counts its votes and closes it; no timer is needed)."""
+        now = self._clock()
+        return await self._store(
+            guild_id,
+            channel_id,
+            creator_id,
+            question,
+            "multiple" if multiple else "single",
+            [(answer, None) for answer in answers],
+            False,
+            False,
+            now,
+            now + timedelta(hours=hours),
+            native=True,
+        )
+
+    async def record_native_close(self, poll_id: int, guild_id: int, result: PollResult) -> None:
+        """A native poll ended early: keep Discord's final counts as its stored result."""
+        async with self._sessions.begin() as session:
+            poll = await get_poll(session, poll_id, guild_id)
+            if poll.closed_at is None:
+                poll.closed_at = self._clock()
+                poll.result = result.to_json()
+
+    async def by_number(self, guild_id: int, number: int) -> PollInfo:
+        """The server's poll #``number``, as members name it."""
+        async with self._sessions() as session:
+            poll = await poll_by_number(session, guild_id, number)
+            return poll_info(poll, await load_options(session, poll.id))
 
     async def attach_message(self, poll_id: int, guild_id: int, message_id: int) -> None:
         """Remember the message that shows the poll (to edit it and re-attach its view)."""
@@ -287,7 +377,10 @@ class PollService:
             due = (
                 await session.execute(
                     select(Poll.id, Poll.guild_id).where(
-                        Poll.closed_at.is_(None), Poll.closes_at <= now
+                        # Discord closes its own polls and keeps their counts.
+                        Poll.closed_at.is_(None),
+                        Poll.closes_at <= now,
+                        Poll.native.is_(False),
                     )
                 )
             ).all()

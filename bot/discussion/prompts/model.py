@@ -28,6 +28,7 @@ class PromptInfo:
     created_at: datetime
     used_at: datetime | None
     used_in_session: datetime | None
+    starter: bool = False  # one of the content pack's starter prompts
 
     @classmethod
     def of(cls, row: Prompt) -> PromptInfo:
@@ -41,6 +42,7 @@ class PromptInfo:
             created_at=row.created_at,
             used_at=row.used_at,
             used_in_session=row.used_in_session,
+            starter=row.starter,
         )
 
 

@@ -11,10 +11,10 @@ import hashlib
 import math
 import random as random_module
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -49,10 +49,15 @@ class PromptService:
         session_factory: async_sessionmaker[AsyncSession],
         clock: Clock,
         rng: random_module.Random | None = None,
+        starters: Mapping[str | None, Sequence[str]] | None = None,
     ) -> None:
+        """``starters``: the content pack's starter prompts by reading; every server gets them
+        as its own prompts the first time it looks (so they can be used, hidden, drawn)."""
         self._sessions = session_factory
         self._clock = clock
         self._rng = rng or random_module.Random()
+        self._starters = starters or {}
+        self._seeded: set[int] = set()  # servers this process has seeded already
         bind = session_factory.kw.get("bind")
         self._engine: AsyncEngine | None = bind if isinstance(bind, AsyncEngine) else None
 
@@ -116,6 +121,7 @@ class PromptService:
     ) -> PromptPage:
         """One page of the server's prompts (oldest first), optionally for one reading."""
         per_page = max(1, min(MAX_PER_PAGE, per_page))
+        await self.ensure_starters(guild_id)
         where = scope_filter(guild_id, reading_id)
         async with self._sessions() as session:
             total = (
@@ -141,6 +147,7 @@ class PromptService:
         """Prompts for autocomplete, newest first: ``#12``/``12`` matches that id first, then
         prompts whose text contains ``query`` (case-insensitive); an empty query lists all."""
         limit = max(1, min(MAX_PER_PAGE, limit))
+        await self.ensure_starters(guild_id)
         # Control characters (NUL above all: PostgreSQL refuses it) can never match a prompt.
         text = _CONTROL_CHARS.sub("", query or "").strip().lstrip("#").strip()
         found: dict[int, Prompt] = {}
@@ -163,15 +170,26 @@ class PromptService:
                 found.setdefault(row.id, row)
         return [PromptInfo.of(row) for row in list(found.values())[:limit]]
 
-    async def random(self, guild_id: int, reading_id: str | None = None) -> PromptInfo:
+    async def random(
+        self,
+        guild_id: int,
+        reading_id: str | None = None,
+        exclude_readings: Collection[str] = (),
+    ) -> PromptInfo:
         """Draw a prompt no draw in this rotation has returned yet; when all have been drawn,
         start a new rotation (never repeating the last draw straight away if there is a choice).
 
-        Rotations are kept separately for "all prompts" and for each reading.
+        Rotations are kept separately for "all prompts" and for each reading. Prompts for
+        ``exclude_readings`` (readings the server hid) are not drawn.
         """
         reading_id = clean_reading(reading_id)
+        await self.ensure_starters(guild_id)
         scope = "*" if reading_id is None else f"r:{reading_id}"
         where = scope_filter(guild_id, reading_id)
+        if exclude_readings:
+            where.append(
+                or_(Prompt.reading_id.is_(None), Prompt.reading_id.not_in(exclude_readings))
+            )
         for _ in range(_RETRIES):
             async with self._sessions() as session:
                 drawn = select(PromptDraw.prompt_id).where(
@@ -247,6 +265,7 @@ class PromptService:
             fmt = "markdown"
         if fmt not in EXPORT_FORMATS:
             raise UserError("Export format must be `markdown` or `csv`.")
+        await self.ensure_starters(guild_id)
         async with self._sessions() as session:
             rows = [
                 PromptInfo.of(row)
@@ -264,30 +283,36 @@ class PromptService:
     async def unused_for_session(
         self, guild_id: int, reading_id: str | None, limit: int = 3
     ) -> builtins.list[PromptInfo]:
-        """Up to ``limit`` never-used prompts for a session thread: the reading's own prompts
-        first, then general ones (no reading); oldest first. Does not mark them used."""
+        """Up to ``limit`` never-used prompts for a session thread: members' prompts for the
+        reading, then members' general ones, then the reading's starter prompts from the pack;
+        oldest first within each. Does not mark them used."""
         reading_id = clean_reading(reading_id)
         limit = max(0, limit)
         if limit == 0:
             return []
+        await self.ensure_starters(guild_id)
         base = select(Prompt).where(Prompt.guild_id == guild_id, Prompt.used_at.is_(None))
+        scopes: list[ColumnElement[bool]] = [Prompt.reading_id.is_(None)]
+        if reading_id is not None:
+            scopes.append(Prompt.reading_id == reading_id)
+        found: list[Prompt] = []
         async with self._sessions() as session:
-            found: list[Prompt] = []
-            if reading_id is not None:
+            for scope in scopes:
+                # Enough of each scope to fill the list whatever the order below keeps.
                 found += (
                     await session.execute(
-                        base.where(Prompt.reading_id == reading_id).order_by(Prompt.id).limit(limit)
+                        base.where(scope).order_by(Prompt.starter, Prompt.id).limit(limit)
                     )
                 ).scalars()
-            if len(found) < limit:
-                found += (
-                    await session.execute(
-                        base.where(Prompt.reading_id.is_(None))
-                        .order_by(Prompt.id)
-                        .limit(limit - len(found))
-                    )
-                ).scalars()
-        return [PromptInfo.of(row) for row in found]
+        found.sort(key=lambda p: (p.starter, p.reading_id is None, p.id))
+        return [PromptInfo.of(row) for row in found[:limit]]
+
+    async def ensure_starters(self, guild_id: int) -> None:
+        """Give the server the pack's starter prompts (once; cheap after the first call)."""
+        if guild_id in self._seeded or not self._starters:
+            return
+        await self.seed_starter_prompts(guild_id, self._starters)
+        self._seeded.add(guild_id)
 
     async def seed_starter_prompts(
         self, guild_id: int, prompts_by_reading: Mapping[str | None, Sequence[str]]
@@ -336,6 +361,7 @@ class PromptService:
                                 "author_id": None,
                                 "reading_id": wanted[key][0],
                                 "created_at": now,
+                                "starter": True,
                             }
                             for key in missing
                         ],

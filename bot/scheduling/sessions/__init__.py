@@ -9,9 +9,11 @@
   ids made per session, reminder settings and opt-ins.
 * :mod:`~.timer_plan` (pure) and :mod:`~.timer_sync` — which timers the schedule wants, and
   making the timer rows match.
+* :mod:`~.replacement` — what replacing or cancelling the schedule keeps and drops.
 * :mod:`~.calendar` — the .ics export.
 """
 
+from bot.scheduling.sessions.replacement import Losses
 from bot.scheduling.sessions.service import SessionService
 from bot.scheduling.sessions.timer_plan import (
     SESSION_ANNOUNCE,
@@ -41,6 +43,7 @@ __all__ = [
     "SESSION_REMINDER",
     "SESSION_START",
     "WEEKDAY_NAMES",
+    "Losses",
     "OccurrenceLinks",
     "ReminderConfig",
     "RsvpCounts",

@@ -9,6 +9,8 @@ first of two), so calendar apps show the same instants as the bot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,28 @@ from bot.scheduling.sessions.values import ScheduleInfo
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PRODID = "-//Study Circle//Reading group sessions//EN"
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """What a calendar app shows for a session: the week's reading, where to meet, a link."""
+
+    summary: str
+    description: str | None = None
+    location: str | None = None
+    url: str | None = None
+
+
+def _describe(event: Event, details: EventDetails | None, default_summary: str) -> None:
+    event.add("summary", (details.summary if details else default_summary)[:200])
+    if details is None:
+        return
+    if details.description:
+        event.add("description", details.description)
+    if details.location:
+        event.add("location", details.location)
+    if details.url:
+        event.add("url", details.url)
 
 
 def schedule_uid(info: ScheduleInfo) -> str:
@@ -32,8 +56,16 @@ def schedule_to_ics(
     title: str = "Reading group",
     since: date | None = None,
     stamp: datetime | None = None,
+    details: Mapping[date, EventDetails] | None = None,
+    default: EventDetails | None = None,
 ) -> bytes:
-    """The schedule as .ics bytes (CRLF line ends, folded lines)."""
+    """The schedule as .ics bytes (CRLF line ends, folded lines).
+
+    ``details`` (by a session's regular local date) gives single sessions their own summary,
+    description, location and link (each becomes an override of the recurring event);
+    ``default`` describes every other session.
+    """
+    details = details or {}
     tz = ZoneInfo(info.zone)
     recurrence = info.recurrence()
     stamp = (stamp or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -65,7 +97,7 @@ def schedule_to_ics(
     master = Event()
     master.add("uid", schedule_uid(info))
     master.add("dtstamp", stamp)
-    master.add("summary", title[:200])
+    _describe(master, default, title)
     master.add("dtstart", local(first_day))
     master.add("duration", info.duration)
     rule: dict[str, object] = {"freq": "weekly", "byday": BYDAY[info.weekday]}
@@ -79,14 +111,15 @@ def schedule_to_ics(
         master.add("exdate", skipped)
     cal.add_component(master)
 
-    for day, (new_day, new_time) in sorted(info.moves.items()):
-        if day in info.skips or not recurrence.is_occurrence_date(day):
+    for day in sorted(set(info.moves) | set(details)):
+        if day in info.skips or day < first_day or not recurrence.is_occurrence_date(day):
             continue
+        new_day, new_time = info.moves.get(day, (day, info.at))
         override = Event()
         override.add("uid", schedule_uid(info))
         override.add("dtstamp", stamp)
         override.add("recurrence-id", local(day))
-        override.add("summary", title[:200])
+        _describe(override, details.get(day, default), title)
         override.add("dtstart", local(new_day, new_time))
         override.add("duration", info.duration)
         cal.add_component(override)
@@ -95,4 +128,14 @@ def schedule_to_ics(
     cal.add_missing_timezones(
         first_date=first_day - timedelta(days=1), last_date=horizon_end + timedelta(days=1)
     )
+    return cal.to_ical()
+
+
+def empty_calendar(title: str) -> bytes:
+    """A valid calendar with no sessions (a subscribed feed while nothing is scheduled)."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", title[:200])
     return cal.to_ical()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -12,7 +13,7 @@ from bot.errors import UserError
 from bot.scheduling.clock import Clock
 from bot.scheduling.recurrence import next_occurrences
 from bot.scheduling.sessions import queries
-from bot.scheduling.sessions.calendar import schedule_to_ics
+from bot.scheduling.sessions.calendar import EventDetails, schedule_to_ics
 from bot.scheduling.sessions.values import RsvpCounts, ScheduleInfo, SessionOccurrence
 from bot.scheduling.timers import TimerRecord
 
@@ -96,8 +97,23 @@ class SessionLookup:
         except UserError:
             return None
 
-    async def calendar(self, guild_id: int, *, title: str = "Reading group") -> bytes:
-        """The schedule as an iCalendar file; NotFound without a schedule."""
+    async def calendar(
+        self,
+        guild_id: int,
+        *,
+        title: str = "Reading group",
+        details: Mapping[date, EventDetails] | None = None,
+        default: EventDetails | None = None,
+        stamp: datetime | None = None,
+    ) -> bytes:
+        """The schedule as an iCalendar file (see :func:`schedule_to_ics` for ``details``);
+        NotFound without a schedule."""
         async with self._session_factory() as s:
             _, info = await queries.require_active(s, guild_id)
-        return schedule_to_ics(info, title=title)
+        return schedule_to_ics(info, title=title, details=details, default=default, stamp=stamp)
+
+    async def uncached(self, guild_id: int) -> ScheduleInfo | None:
+        """The active schedule read from the database now (a calendar feed can be served by a
+        process that does not serve the server, so its cache may be behind)."""
+        async with self._session_factory() as s:
+            return await queries.active_schedule(s, guild_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import delete
@@ -33,7 +33,7 @@ from bot.scheduling.recurrence import (
     occurrence_on,
     regular_dates,
 )
-from bot.scheduling.sessions import queries
+from bot.scheduling.sessions import queries, replacement
 from bot.scheduling.sessions.timer_sync import SessionTimers
 from bot.scheduling.sessions.values import (
     DEFAULT_ANNOUNCE_BEFORE,
@@ -96,29 +96,14 @@ class ScheduleEditor:
         *,
         created_by: int | None = None,
     ) -> ScheduleInfo:
-        """Replace the server's weekly schedule (cancelling the old one's timers)."""
-        weekday_n = weekday if isinstance(weekday, int) else parse_weekday(weekday)
-        if not 0 <= weekday_n <= 6:
-            raise UserError("Weekday must be between Monday and Sunday.")
-        local_time = at if isinstance(at, time) else parse_time(at)
+        """Replace the server's weekly schedule (cancelling the old one's timers); coming
+        answers, skips and moves the new schedule still has a place for are kept."""
         length = _duration(duration)
-        starts_d = starts if isinstance(starts, date) or starts is None else parse_date(starts)
-        ends_d = ends if isinstance(ends, date) or ends is None else parse_date(ends)
         now = self._clock()
         async with self._session_factory() as s, s.begin():
-            zone_name = parse_zone(zone or await queries.guild_zone(s, guild_id)).key
-            today = now.astimezone(parse_zone(zone_name)).date()
-            if starts_d is not None and starts_d < today:
-                raise UserError(f"The start date {starts_d} is in the past. Pick today or later.")
-            if ends_d is not None and ends_d < today:
-                raise UserError(f"The end date {ends_d} is in the past.")
-            if starts_d is not None and ends_d is not None and ends_d < starts_d:
-                raise UserError("The end date is before the start date.")
-            probe = WeeklySchedule(weekday_n, local_time, zone_name, starts_d, ends_d)
-            if not next_occurrences(probe, now, 1):
-                raise UserError(
-                    "No session would fall between those dates. Check the weekday and dates."
-                )
+            probe = await self._probe(s, guild_id, weekday, at, zone, starts, ends, now)
+            weekday_n, local_time, zone_name = probe.weekday, probe.at, probe.zone
+            starts_d, ends_d = probe.starts, probe.ends
             previous = await queries.active_row(s, guild_id)
             row = SessionSchedule(
                 guild_id=guild_id,
@@ -150,7 +135,68 @@ class ScheduleEditor:
                 previous.cancelled_at = now
             s.add(row)
             await s.flush()
+            if previous is not None:
+                old = await queries.schedule_info(s, previous)
+                await replacement.carry_over(s, old, row.id, probe, now)
+                await s.flush()
             return await self._synced(s, row)
+
+    async def replacement_losses(
+        self,
+        guild_id: int,
+        weekday: str | int,
+        at: str | time,
+        zone: str | None = None,
+        starts: str | date | None = None,
+        ends: str | date | None = None,
+    ) -> replacement.Losses:
+        """What :meth:`schedule` with these values would drop (bad input raises as it would)."""
+        now = self._clock()
+        async with self._session_factory() as s:
+            probe = await self._probe(s, guild_id, weekday, at, zone, starts, ends, now)
+            old = await queries.active_schedule(s, guild_id)
+            if old is None:
+                return replacement.Losses()
+            return await replacement.losses(s, old, probe, now)
+
+    async def cancel_losses(self, guild_id: int) -> tuple[ScheduleInfo, replacement.Losses]:
+        """The active schedule and what cancelling it would drop (NotFound without one)."""
+        async with self._session_factory() as s:
+            _, old = await queries.require_active(s, guild_id)
+            return old, await replacement.losses(s, old, None, self._clock())
+
+    async def _probe(
+        self,
+        s: AsyncSession,
+        guild_id: int,
+        weekday: str | int,
+        at: str | time,
+        zone: str | None,
+        starts: str | date | None,
+        ends: str | date | None,
+        now: datetime,
+    ) -> WeeklySchedule:
+        """The new schedule's rule from what the organiser typed; a UserError if it is wrong."""
+        weekday_n = weekday if isinstance(weekday, int) else parse_weekday(weekday)
+        if not 0 <= weekday_n <= 6:
+            raise UserError("Weekday must be between Monday and Sunday.")
+        local_time = at if isinstance(at, time) else parse_time(at)
+        starts_d = starts if isinstance(starts, date) or starts is None else parse_date(starts)
+        ends_d = ends if isinstance(ends, date) or ends is None else parse_date(ends)
+        zone_name = parse_zone(zone or await queries.guild_zone(s, guild_id)).key
+        today = now.astimezone(parse_zone(zone_name)).date()
+        if starts_d is not None and starts_d < today:
+            raise UserError(f"The start date {starts_d} is in the past. Pick today or later.")
+        if ends_d is not None and ends_d < today:
+            raise UserError(f"The end date {ends_d} is in the past.")
+        if starts_d is not None and ends_d is not None and ends_d < starts_d:
+            raise UserError("The end date is before the start date.")
+        probe = WeeklySchedule(weekday_n, local_time, zone_name, starts_d, ends_d)
+        if not next_occurrences(probe, now, 1):
+            raise UserError(
+                "No session would fall between those dates. Check the weekday and dates."
+            )
+        return probe
 
     @_changes_schedule
     async def configure(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduling.clock import Clock, utc_now
+from bot.scheduling.sessions.attendance import AttendanceBook
 from bot.scheduling.sessions.links import LinkBook
 from bot.scheduling.sessions.lookup import SessionLookup
 from bot.scheduling.sessions.preferences import ReminderPreferences
@@ -44,17 +45,25 @@ class SessionService:
         self.find = lookup.find
         self.occurrence_for_timer = lookup.occurrence_for_timer
         self.calendar = lookup.calendar
+        self.uncached = lookup.uncached
         # Changing it (schedule.py)
         self.schedule = editor.schedule
         self.configure = editor.configure
         self.skip = editor.skip
         self.move = editor.move
         self.cancel = editor.cancel
+        self.replacement_losses = editor.replacement_losses
+        self.cancel_losses = editor.cancel_losses
         # Answers and attendance (rsvps.py)
         self.rsvp = rsvps.rsvp
         self.rsvps = rsvps.rsvps
         self.record_attendance = rsvps.record_attendance
         self.attendance = rsvps.attendance
+        attendance = AttendanceBook(session_factory, clock)
+        self.started = attendance.started
+        self.default_present = attendance.default_present
+        self.set_present = attendance.set_present
+        self.tallies = attendance.tallies
         # Discord objects made for each session (links.py)
         self.link = book.link
         self.links = book.links

@@ -21,8 +21,9 @@ from bot.errors import UserError
 from bot.text import neutralise_mentions
 from bot.types import guild_id_of, study_bot
 from bot.ui import limits
-from bot.ui.polls.embeds import COLOUR_OPEN, NO_PINGS, ordinal, results_message
+from bot.ui.polls.embeds import COLOUR_OPEN, NO_PINGS, ordinal
 from bot.ui.polls.items import PollButton, PollSelect
+from bot.ui.polls.native import results_message
 
 POSITIONS = "0123456789abcdefghijklmnopqrstuvwxyz"
 SELECT_PLACEHOLDERS = {
@@ -58,7 +59,7 @@ def poll_view(poll: PollInfo) -> discord.ui.View:
 
 def vote_confirmation(poll: PollInfo, labels: Sequence[str], replaced: bool) -> str:
     chosen = ", ".join(f"**{label}**" for label in labels)
-    text = f"Your vote in poll #{poll.id}: {chosen}."
+    text = f"Your vote in poll #{poll.number}: {chosen}."
     if replaced:
         text += " It replaces your earlier vote."
     if poll.anonymous:
@@ -141,9 +142,9 @@ class ResultsButton(PollButton, tag="res"):
         )
 
     async def act(self, interaction: discord.Interaction) -> None:
-        embed, file = await results_message(
-            study_bot(interaction), guild_id_of(interaction), self.poll_id
-        )
+        bot = study_bot(interaction)
+        poll = await bot.services.polls.get(self.poll_id, guild_id_of(interaction))
+        embed, file = await results_message(bot, poll)
         await interaction.response.send_message(embed=embed, file=file, ephemeral=True)
 
 
@@ -161,11 +162,13 @@ class WithdrawButton(PollButton, tag="x"):
 
     async def act(self, interaction: discord.Interaction) -> None:
         polls = study_bot(interaction).services.polls
-        removed = await polls.retract(self.poll_id, guild_id_of(interaction), interaction.user.id)
+        guild_id = guild_id_of(interaction)
+        number = (await polls.get(self.poll_id, guild_id)).number
+        removed = await polls.retract(self.poll_id, guild_id, interaction.user.id)
         text = (
-            f"Your vote in poll #{self.poll_id} is withdrawn."
+            f"Your vote in poll #{number} is withdrawn."
             if removed
-            else f"You have no vote in poll #{self.poll_id} to withdraw."
+            else f"You have no vote in poll #{number} to withdraw."
         )
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -198,7 +201,7 @@ def ballot_message(
     else:
         lines.append("Every option is ranked. Press **Start over** to change your ranking.")
     embed = discord.Embed(
-        title=limits.truncate(f"Your ballot — ranked vote #{poll.id}", limits.EMBED_TITLE),
+        title=limits.truncate(f"Your ballot — ranked vote #{poll.number}", limits.EMBED_TITLE),
         description=limits.truncate("\n".join(lines), limits.EMBED_DESCRIPTION),
         colour=COLOUR_OPEN,
     )

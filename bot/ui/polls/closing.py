@@ -53,9 +53,7 @@ async def announce_close(bot: StudyBot, outcome: CloseOutcome) -> bool:
     channel_id = await results_channel_id(bot, poll)
     name, file = chart_file(result)
     embed = result_embed(poll, result, chart_name=name)
-    content = (
-        f"📊 {KIND_NAMES.get(poll.kind, 'Poll')} #{poll.id} has closed. {winner_summary(result)}"
-    )
+    content = f"📊 {KIND_NAMES.get(poll.kind, 'Poll')} #{poll.number} has closed. {winner_summary(result)}"
     if poll.message_id is not None:
         content += (
             f"\nhttps://discord.com/channels/{poll.guild_id}/{poll.channel_id}/{poll.message_id}"
@@ -76,8 +74,8 @@ async def announce_close(bot: StudyBot, outcome: CloseOutcome) -> bool:
             poll.guild_id,
             channel_id,
             error,
-            f"Poll #{poll.id} is closed, but I could not post its result in <#{channel_id}> "
-            f"(`/poll results id:{poll.id}` shows it)",
+            f"Poll #{poll.number} is closed, but I could not post its result in <#{channel_id}> "
+            f"(`/poll results id:{poll.number}` shows it)",
         )
         return False
     notes.ok(poll.guild_id, channel_id)

@@ -99,11 +99,12 @@ async def poll_choices(
     wanted = current.strip().lstrip("#").casefold()
     choices = []
     for poll in polls:
-        if wanted and not (str(poll.id).startswith(wanted) or wanted in poll.question.casefold()):
+        number = str(poll.number)
+        if wanted and not (number.startswith(wanted) or wanted in poll.question.casefold()):
             continue
         state = "" if poll.is_open else " (closed)"
-        name = limits.truncate(" ".join(f"#{poll.id}{state} {poll.question}".split()), 100)
-        choices.append(app_commands.Choice(name=name, value=poll.id))
+        name = limits.truncate(" ".join(f"#{number}{state} {poll.question}".split()), 100)
+        choices.append(app_commands.Choice(name=name, value=poll.number))
     return choices[: limits.CHOICES]
 
 

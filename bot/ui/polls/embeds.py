@@ -12,7 +12,6 @@ from discord.utils import format_dt
 from bot.discussion.chart import render_result_chart
 from bot.discussion.polls import PollInfo, PollOptionInfo, PollResult
 from bot.discussion.tally import TIE_CANDIDATE_ORDER, TIE_EARLIER_ROUNDS, TIE_FIRST_PREFERENCES
-from bot.types import StudyBot
 from bot.ui import limits
 
 # Edits without content carry no allowed_mentions unless given; say it every time anyway.
@@ -79,7 +78,7 @@ def option_text(poll: PollInfo, option: PollOptionInfo) -> str:
 def poll_embed(poll: PollInfo, result: PollResult | None = None) -> discord.Embed:
     """The poll message: question and options while open; question and result once closed."""
     closed = not poll.is_open
-    title = f"{KIND_NAMES.get(poll.kind, 'Poll')} #{poll.id}" + (" — closed" if closed else "")
+    title = f"{KIND_NAMES.get(poll.kind, 'Poll')} #{poll.number}" + (" — closed" if closed else "")
     lines = [f"**{poll.question}**", ""]
     if closed and result is not None:
         lines += [winner_summary(result), "", *result_lines(result)]
@@ -102,7 +101,7 @@ def poll_embed(poll: PollInfo, result: PollResult | None = None) -> discord.Embe
     notes = privacy_notes(poll)
     if notes:
         embed.add_field(name="Privacy", value="\n".join(notes), inline=False)
-    embed.set_footer(text=f"Poll id {poll.id} · /poll results id:{poll.id}")
+    embed.set_footer(text=f"Poll #{poll.number} · /poll results id:{poll.number}")
     return embed
 
 
@@ -218,7 +217,7 @@ def result_embed(
 ) -> discord.Embed:
     """Results of a poll: winner, tally, instant-runoff rounds, chart. Never lists voters."""
     final = result.closed
-    title = f"Results — {KIND_NAMES.get(poll.kind, 'Poll').lower()} #{poll.id}"
+    title = f"Results — {KIND_NAMES.get(poll.kind, 'Poll').lower()} #{poll.number}"
     if not final:
         title += " (so far)"
     lines = [f"**{poll.question}**", "", winner_summary(result), "", *result_lines(result)]
@@ -245,27 +244,3 @@ def result_embed(
 def chart_file(result: PollResult) -> tuple[str, discord.File]:
     name = f"poll-{result.poll_id}.png"
     return name, discord.File(io.BytesIO(render_result_chart(result)), filename=name)
-
-
-async def results_message(
-    bot: StudyBot, guild_id: int, poll_id: int, *, show_voters: bool = False
-) -> tuple[discord.Embed, discord.File]:
-    """The ``/poll results`` reply: tally embed and bar chart (hidden results refuse)."""
-    polls = bot.services.polls
-    poll = await polls.get(poll_id, guild_id)
-    result = await polls.results(poll_id, guild_id)  # refuses while hidden
-    name, file = chart_file(result)
-    embed = result_embed(poll, result, chart_name=name)
-    if show_voters:
-        voters = await polls.voters(poll_id, guild_id)  # refuses anonymous polls
-        for option in poll.options:
-            ids = voters.get(option.id, [])
-            value = " ".join(f"<@{user_id}>" for user_id in ids) or "nobody"
-            if len(embed) + len(value) + 100 > limits.EMBED_TOTAL or len(embed.fields) >= 25:
-                break
-            embed.add_field(
-                name=limits.one_line(f"Voted {option.label}", limits.EMBED_FIELD_NAME),
-                value=limits.truncate(value, limits.EMBED_FIELD_VALUE),
-                inline=False,
-            )
-    return embed, file

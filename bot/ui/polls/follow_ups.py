@@ -18,7 +18,7 @@ from bot.ui import limits
 from bot.ui.checks import require_organiser
 from bot.ui.polls.embeds import NO_PINGS, slot_time
 from bot.ui.polls.items import PollButton
-from bot.ui.schedule_change import apply_schedule
+from bot.ui.schedule_change import schedule_or_ask
 
 MAX_WEEK = 52
 
@@ -118,13 +118,27 @@ class WeeklyButton(PollButton, tag="weekly"):
         if slot is None:
             raise UserError("The winner of this poll is not a time.")
         # The slot is an instant; the weekly session repeats its wall-clock time in the
-        # server's zone (so it follows daylight saving like every session).
-        zone = (await study_bot(interaction).guild_config.get(guild_id_of(interaction))).timezone
+        # schedule's own zone (else the server's), so it follows daylight saving like every
+        # session and a slot at the time the group already meets changes nothing.
+        bot, guild_id = study_bot(interaction), guild_id_of(interaction)
+        current = await bot.services.sessions.current(guild_id)
+        zone = current.zone if current else (await bot.guild_config.get(guild_id)).timezone
         local = slot.astimezone(ZoneInfo(zone))
         view = discord.ui.View(timeout=None)
         view.add_item(WeeklyButton.new(self.poll_id, done=True))
-        # The same path as /session schedule, so old announcements and events are tidied too.
-        await apply_schedule(
+        if current is not None and (current.weekday, current.at) == (
+            local.weekday(),
+            local.time().replace(tzinfo=None),
+        ):
+            await interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS)
+            await interaction.followup.send(
+                f"🗓️ {current.describe()} is already the weekly session: nothing changed, "
+                "and every RSVP stays."
+            )
+            return
+        # The same path as /session schedule (asking first if answers would be lost), so old
+        # announcements and events are tidied too.
+        await schedule_or_ask(
             interaction,
             lambda: interaction.response.edit_message(view=view, allowed_mentions=NO_PINGS),
             weekday=local.weekday(),
