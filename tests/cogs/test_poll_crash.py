@@ -10,8 +10,9 @@ from bot.db.models.scheduling import Timer
 from bot.scheduling.clock import FakeClock
 from bot.services import POLL_CLOSE
 from discord_double import DiscordDouble
+from tests.cogs.polls_support import poll_id
 from tests.cogs.sessions_support import START
-from tests.cogs.test_polls import announcements, create, poll_id
+from tests.cogs.test_polls import announcements, create
 from tests.e2e.fixtures import BotRunner, Server
 
 

@@ -22,6 +22,7 @@ from bot.services import POLL_CLOSE, poll_close_key
 from discord_double import DiscordDouble, find_button, iter_components
 from discord_double.interactions import CommandError, InteractionReply
 from discord_double.state import FakeUser
+from tests.cogs.polls_support import poll_id, posted
 from tests.cogs.support import assert_mentions_inert
 from tests.e2e.fixtures import BotRunner, Server
 
@@ -53,12 +54,6 @@ def shorten(label: str) -> str:
     return label if len(label) <= 28 else label[:27].rstrip() + "…"
 
 
-def poll_id(reply: InteractionReply) -> int:
-    match = re.search(r"Poll #(\d+)", reply.embeds[0]["footer"]["text"])
-    assert match, reply.text
-    return int(match[1])
-
-
 async def vote(
     double: DiscordDouble, server: Server, user: FakeUser, poll: InteractionReply, label: str
 ) -> InteractionReply:
@@ -88,36 +83,6 @@ def all_bodies_text(double: DiscordDouble, since: int = 0) -> str:
         for f in r.files
         if not f.data.startswith(PNG)
     )
-
-
-async def posted(
-    double: DiscordDouble,
-    bot: StudyCircle,
-    server: Server,
-    member: FakeUser,
-    command: str,
-    values: Mapping[str, Any],
-) -> InteractionReply:
-    """Run a command that posts a poll and wait until the bot has finished it: only then is the
-    poll message's id stored (the bot learns it from its own reply)."""
-    finished = asyncio.ensure_future(
-        bot.wait_for(
-            "app_command_completion",
-            check=lambda interaction, done: (
-                done.qualified_name == command and interaction.user.id == member.id
-            ),
-            timeout=double.timeout,
-        )
-    )
-    try:
-        reply = await double.slash(server.guild, member, command, values)
-        assert not reply.ephemeral, reply.text
-        await finished
-    finally:
-        finished.cancel()
-    info = await bot.services.polls.get(poll_id(reply), server.guild.id)
-    assert info.message_id == reply.message_id, "the poll message was never attached"
-    return reply
 
 
 async def create(

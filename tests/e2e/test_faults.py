@@ -25,8 +25,8 @@ from bot.scheduling.timers import DONE, FAILED
 from bot.services import POLL_CLOSE
 from bot.ui.session_events import EVENT_PERMISSION_NOTE
 from discord_double import DiscordDouble
-from discord_double.interactions import InteractionReply
 from discord_double.server import RecordedRequest
+from tests.cogs.polls_support import poll_id, posted
 from tests.cogs.sessions_support import (
     ANNOUNCE,
     DAY_BEFORE,
@@ -356,15 +356,14 @@ async def test_poll_closes_when_its_message_is_gone_and_a_refused_result_is_told
     clock: FakeClock,
     channels: Channels,
 ) -> None:
-    poll = await double.slash(
-        server.guild,
+    poll = await posted(
+        double,
+        timed_bot,
+        server,
         server.member,
         "poll create",
-        question="Next week?",
-        options="Serge; Brinton",
-        duration="2h",
+        {"question": "Next week?", "options": "Serge; Brinton", "duration": "2h"},
     )
-    await _attached(timed_bot, server, poll)
     general = server.guild.general.id
     double.fail_next("PATCH", f"/channels/{general}/messages/{poll.message_id}", 404)
     double.fail_next("POST", f"/channels/{general}/messages", 403)
@@ -375,9 +374,9 @@ async def test_poll_closes_when_its_message_is_gone_and_a_refused_result_is_told
     assert f"<#{general}>" in note
     assert await statuses(timed_bot, POLL_CLOSE) == [FAILED]
     # The poll is closed all the same, and its results are there for anyone who asks.
-    info = await timed_bot.services.polls.get(_poll_id(poll), server.guild.id)
+    info = await timed_bot.services.polls.get(poll_id(poll), server.guild.id)
     assert not info.is_open
-    results = await double.slash(server.guild, server.member, "poll results", id=_poll_id(poll))
+    results = await double.slash(server.guild, server.member, "poll results", id=poll_id(poll))
     assert "**Serge** — 0 votes" in results.text
     await still_answers(double, timed_bot, server)
 
@@ -385,15 +384,19 @@ async def test_poll_closes_when_its_message_is_gone_and_a_refused_result_is_told
 async def test_poll_close_command_says_when_the_result_could_not_be_posted(
     double: DiscordDouble, timed_bot: StudyCircle, server: Server, channels: Channels
 ) -> None:
-    poll = await double.slash(
-        server.guild, server.member, "poll create", question="Next?", options="Serge; Brinton"
+    poll = await posted(
+        double,
+        timed_bot,
+        server,
+        server.member,
+        "poll create",
+        {"question": "Next?", "options": "Serge; Brinton"},
     )
-    await _attached(timed_bot, server, poll)
     double.fail_next("POST", f"/channels/{server.guild.general.id}/messages", 403)
-    reply = await double.slash(server.guild, server.member, "poll close", id=_poll_id(poll))
+    reply = await double.slash(server.guild, server.member, "poll close", id=poll_id(poll))
     assert reply.ephemeral
     assert "would not let me post" in reply.content
-    assert f"/poll results id:{_poll_id(poll)}" in reply.content
+    assert f"/poll results id:{poll_id(poll)}" in reply.content
     assert len(notes(double, channels)) == 1
 
 
@@ -485,18 +488,3 @@ async def test_persistent_server_errors_are_handled_after_discord_py_gives_up(
 
 
 # -- helpers for polls ---------------------------------------------------------------------------
-
-
-def _poll_id(reply: InteractionReply) -> int:
-    footer = reply.embeds[0]["footer"]["text"]
-    return int(footer.split("Poll #", 1)[1].split()[0].rstrip(".·,"))
-
-
-async def _attached(bot: StudyCircle, server: Server, reply: InteractionReply) -> None:
-    """Wait until the bot has stored the poll message's id (it learns it from the reply)."""
-    for _ in range(200):
-        info = await bot.services.polls.get(_poll_id(reply), server.guild.id)
-        if info.message_id == reply.message_id:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the poll message was never attached")

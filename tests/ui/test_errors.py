@@ -10,16 +10,20 @@ from bot.ui.errors import NotOrganiser, report_error
 
 
 def fake_interaction(*, done: bool = False) -> MagicMock:
-    """An Interaction mock specced on the real classes, so a misspelt attribute fails."""
-    interaction = MagicMock(spec=discord.Interaction)
+    """An Interaction mock specced on the real classes (``spec_set``), so a misspelt attribute,
+    read or written, fails."""
+    interaction = MagicMock(spec_set=discord.Interaction)
     interaction.id = 1
     interaction.guild_id = 10
-    interaction.user = MagicMock(spec=discord.Member, id=20)
+    interaction.user = MagicMock(spec_set=discord.Member, id=20)
     interaction.command = None
-    interaction.response = MagicMock(spec=discord.InteractionResponse)
+    interaction.data = None
+    interaction.extras = {}
+    interaction.client = MagicMock(spec_set=discord.Client)
+    interaction.response = MagicMock(spec_set=discord.InteractionResponse)
     interaction.response.is_done.return_value = done
     interaction.response.send_message = AsyncMock()
-    interaction.followup = MagicMock(spec=discord.Webhook)
+    interaction.followup = MagicMock(spec_set=discord.Webhook)
     interaction.followup.send = AsyncMock()
     return interaction
 
@@ -68,7 +72,7 @@ async def test_unexpected_error_is_logged_with_traceback_and_an_id(
 
 async def test_failed_delivery_is_swallowed_and_logged(caplog: pytest.LogCaptureFixture) -> None:
     interaction = fake_interaction()
-    response = MagicMock(status=404, reason="Not Found")
+    response = MagicMock(spec_set=["status", "reason"], status=404, reason="Not Found")
     interaction.response.send_message.side_effect = discord.NotFound(response, "gone")
     with caplog.at_level(logging.WARNING, logger="bot.ui.errors"):
         await report_error(interaction, wrapped(UserError("nope")))
