@@ -143,6 +143,7 @@ class StudyCircle(StudyBot):
             wakeups=PostgresWakeups(engine) if engine.dialect.name == "postgresql" else None,
         )
         self._background: set[asyncio.Task[None]] = set()
+        self._sessions_synced = False
         self.content = content
         self.services = build_services(content, session_factory, self.timers, clock)
         self.started_monotonic = time.monotonic()
@@ -169,9 +170,6 @@ class StudyCircle(StudyBot):
             await self.web.start()
         await self.services.library.start()
         await self.dispatcher.start()
-        # After downtime, roll this process's servers' session timers on to the coming
-        # occurrences. It only adds timers days ahead, so it need not delay readiness.
-        self._in_background(self._sync_sessions())
         self.heartbeat.start()
 
     def _in_background(self, coro: Coroutine[Any, Any, None]) -> None:
@@ -264,4 +262,10 @@ class StudyCircle(StudyBot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d servers", self.user, len(self.guilds))
+        if not self._sessions_synced:
+            # After downtime, roll this process's servers' session timers on to the coming
+            # occurrences. It only adds timers days ahead, so it runs once the gateway is
+            # connected rather than delaying it.
+            self._sessions_synced = True
+            self._in_background(self._sync_sessions())
         write_heartbeat(self.settings.heartbeat_path, self.latency, self.clock())

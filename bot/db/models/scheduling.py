@@ -30,9 +30,9 @@ class Timer(Base):
     __tablename__ = "timers"
     __table_args__ = (
         Index("ix_timers_status_due_at", "status", "due_at"),
-        # A server's pending timers of some kinds (session sync, reminder lists), without
-        # reading the other servers' rows or its own other kinds.
-        Index("ix_timers_guild_status_kind", "guild_id", "status", "kind"),
+        # Pending timers of some kinds: of one server (session sync, reminder lists) or of all
+        # (recurring reminders at start-up), without reading the other kinds' rows.
+        Index("ix_timers_kind_status_guild", "kind", "status", "guild_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

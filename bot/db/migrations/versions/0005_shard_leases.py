@@ -1,5 +1,5 @@
-"""Shard leases: which process dispatches each shard's timers, and until when; an index for a
-server's pending timers by kind.
+"""Shard leases: which process dispatches each shard's timers, and until when; an index for
+pending timers by kind (and server).
 
 Revision ID: 0005_shard_leases
 Revises: 0004_discussion
@@ -24,9 +24,9 @@ def upgrade() -> None:
         sa.Column("renewed_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("shard_key", name=op.f("pk_shard_leases")),
     )
-    op.create_index("ix_timers_guild_status_kind", "timers", ["guild_id", "status", "kind"])
+    op.create_index("ix_timers_kind_status_guild", "timers", ["kind", "status", "guild_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_timers_guild_status_kind", table_name="timers")
+    op.drop_index("ix_timers_kind_status_guild", table_name="timers")
     op.drop_table("shard_leases")
