@@ -102,6 +102,7 @@ class TimerDispatcher:
         self._claims = TimerClaims(session_factory, self.worker_id)
         self._queue = DueQueue()
         self._complete_until: datetime | None = None  # the queue holds every row due by then
+        self._backlog = True  # rows may be due that the queue does not know of: claim once
         self._runner = HandlerRunner(
             self.handlers,
             self._claims,
@@ -184,6 +185,7 @@ class TimerDispatcher:
         if len(rows) >= self._max_queued:
             until = rows[-1][0]  # more are due in the window; complete up to the last loaded
         self._complete_until = until
+        self._backlog = True  # after a (re)load, look at the database once
         self._wake.set()
         return self._queue.replace(rows)
 
@@ -264,7 +266,8 @@ class TimerDispatcher:
         return min(caps)
 
     def _handler_done(self) -> None:
-        self._wake.set()  # a free slot: more may be due
+        if self._backlog:
+            self._wake.set()  # a free slot, and more rows were due than there were slots
         self._maybe_idle()
 
     def _maybe_idle(self) -> None:
@@ -272,10 +275,16 @@ class TimerDispatcher:
             self._idle.set()
 
     async def _fire_due(self) -> None:
-        """Claim what is due, no more than there are free slots, and run it."""
+        """Claim what is due, no more than there are free slots, and run it.
+
+        The queue says *whether* something is due (it holds every row of the window); the
+        database says *what*: the claim picks the due rows itself.
+        """
         now = self._clock()
-        self._queue.drop_due(now)  # the database says what is due; the queue only wakes us
+        if not self._queue.drop_due(now) and not self._backlog:
+            return
         missed: list[TimerRecord] = []
+        self._backlog = False
         while (slots := self._runner.free_slots) > 0 and not self._stop.is_set():
             claimed = await self._claims.claim_due(now, slots, self.handlers, self.shards)
             for record in claimed:
@@ -286,6 +295,8 @@ class TimerDispatcher:
                     self._runner.run(record, late=lateness > self.tolerance)
             if len(claimed) < slots:
                 break
+        else:
+            self._backlog = True  # every slot filled: more may be due once one frees
         if missed:
             self._runner.spawn(self._record_missed(missed))
 
