@@ -57,6 +57,33 @@ def check_new_excerpt(author: str, work: str, date: str, text: str) -> NewExcerp
     return NewExcerpt(**values)
 
 
+def authors_matching(query: str, authors: list[str]) -> set[str]:
+    """The authors a typed name means: whole name or surname, else names with a word starting
+    with it ("Berk", "alex"), else the closest spelling ("Malatesa"); folded, so case and
+    accents do not matter. Several authors can match a short prefix; all of them count."""
+    key = normalise_key(query)
+    if not key:
+        return set()
+    folded = {name: normalise_key(name) for name in dict.fromkeys(authors)}
+    exact = {n for n, k in folded.items() if key in (k, k.split()[-1] if k else k)}
+    if exact:
+        return exact
+    starts = {
+        n
+        for n, k in folded.items()
+        if k.startswith(key) or any(word.startswith(key) for word in k.split())
+    }
+    if starts:
+        return starts
+    keys: dict[str, str] = {}
+    for name, k in folded.items():
+        keys.setdefault(k, name)
+        if k:
+            keys.setdefault(k.split()[-1], name)
+    found = match_name(query, keys)
+    return {found} if found else set()
+
+
 class ExcerptCollection:
     """Every excerpt a server can quote, and the ones its organisers add or remove."""
 
@@ -137,17 +164,12 @@ class ExcerptCollection:
         rng = rng or random.Random()
         quotes = await self.all(guild_id)
         if author and author.strip():
-            keys: dict[str, str] = {}
-            for q in quotes:
-                key = normalise_key(q.author)
-                keys.setdefault(key, q.author)
-                keys.setdefault(key.split()[-1] if key else key, q.author)
-            name = match_name(author, keys)
-            if name is None:
+            names = authors_matching(author, [q.author for q in quotes])
+            if not names:
                 raise NotFound(
                     f"No excerpts by {one_line(author, 80)!r}. Leave the author empty for any quotation."
                 )
-            quotes = [q for q in quotes if q.author == name]
+            quotes = [q for q in quotes if q.author in names]
         if not quotes:
             raise NotFound("There are no excerpts yet. Organisers can add one with /source add.")
         return rng.choice(quotes)

@@ -25,6 +25,7 @@ from bot.errors import NotFound, UserError
 from bot.library.autocomplete import Autocomplete, Choice
 from bot.library.citations import cite as cite_reading
 from bot.library.excerpts import ExcerptCollection
+from bot.library.glossary import GlossaryEntry
 from bot.library.guild_cache import GuildCache
 from bot.library.loader import ContentPack
 from bot.library.progress import ProgressTracker
@@ -33,6 +34,7 @@ from bot.library.records import Progress, Quote, ReadingCard, Syllabus, Syllabus
 from bot.library.schemas import Event, Point
 from bot.library.search import Hit, SearchIndex
 from bot.library.syllabus import SyllabusCalendar, SyllabusPlanner
+from bot.text import one_line
 
 
 class LibraryService:
@@ -89,7 +91,8 @@ class LibraryService:
         source = self.pack.reading(card.id) if card.source == "pack" else None
         if source is None:
             source = citable(card)
-        return cite_reading(source, style)
+        parent = self.pack.reading(source.part_of) if source.part_of else None
+        return cite_reading(source, style, parent)
 
     # -- the syllabus -----------------------------------------------------------------------
     async def assign(
@@ -175,6 +178,30 @@ class LibraryService:
                 f"years with events: {', '.join(map(str, years))}."
             )
         return events
+
+    # -- the glossary -----------------------------------------------------------------------
+    def who(self, query: str) -> GlossaryEntry:
+        """A glossary entry by name, alias or a misspelling; ``NotFound`` names the closest."""
+        glossary = self.pack.glossary
+        entry = glossary.find(query or "")
+        if entry is not None:
+            return entry
+        asked = one_line(query or "", 80)
+        if not len(glossary):
+            raise NotFound("This content pack has no glossary.")
+        near = glossary.closest(query or "")
+        hint = (
+            "Closest names: " + ", ".join(e.name for e in near) + "."
+            if near
+            else "Try a surname, an organisation or a place; the list suggests names as you type."
+        )
+        raise NotFound(f"The glossary has no entry for {asked!r}. {hint}")
+
+    def complete_glossary(self, current: str) -> list[Choice]:
+        """Glossary names starting with (then containing, then close to) what is typed."""
+        glossary = self.pack.glossary
+        found = glossary.starting_with(current or "") or glossary.closest(current or "", 25)
+        return [(f"{e.name} ({e.kind})", e.id) for e in found]
 
     # -- autocomplete -----------------------------------------------------------------------
     async def complete_readings(self, guild_id: int, current: str) -> list[Choice]:

@@ -70,6 +70,17 @@ def pack_documents(pack: ContentPack) -> list[Document]:
         )
         for event in pack.events
     ]
+    docs += [
+        Document(
+            key=f"glossary:{entry.id}",
+            kind="glossary",
+            ref=entry.id,
+            title=f"{entry.name} — {entry.kind}",
+            citation=Citation("Glossary", entry.name, entry.dates or ""),
+            fields={"title": entry.name, "alias": " ".join(entry.aliases), "body": entry.summary},
+        )
+        for entry in pack.glossary.entries
+    ]
     return docs
 
 
