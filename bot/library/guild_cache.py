@@ -1,10 +1,12 @@
-"""Each server's own library entries, held in memory so look-ups never wait on the database.
+"""Each server's own readings and week assignments, held in memory so look-ups never wait on
+the database.
 
-Pack content is shared and read-only; what a server adds (readings, excerpts, week
-assignments) lives in the database, keyed by ``guild_id``. :class:`GuildCache` loads every
-server's entries once (at start-up, or on the first look-up) and mirrors them into the search
-index. The services write to the database first, then report the write here, which keeps the
-copy in memory and the search index in step with it.
+Pack content is shared and read-only; what a server adds lives in the database, keyed by
+``guild_id``. :class:`GuildCache` loads every server's readings and assignments once (at
+start-up, or on the first look-up); the services write to the database first, then report the
+write here. Excerpts are not held here: a server may have thousands, and memory must not grow
+with them, so they are read from the database when needed (see :mod:`bot.library.excerpts`);
+the search index lives in the database too (:mod:`bot.library.search`).
 """
 
 from __future__ import annotations
@@ -15,15 +17,8 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models.library import LibraryAssignment, LibraryExcerpt, LibraryReading
-from bot.library.records import Quote, ReadingCard, excerpt_ref, server_card, server_quote
-from bot.library.search import (
-    Document,
-    SearchIndex,
-    excerpt_document,
-    guild_excerpt_key,
-    reading_document,
-)
+from bot.db.models.library import LibraryAssignment, LibraryReading
+from bot.library.records import ReadingCard, server_card
 
 
 @dataclass
@@ -31,7 +26,6 @@ class GuildEntries:
     """One server's additions. Read them here; change them through :class:`GuildCache`."""
 
     readings: dict[str, ReadingCard] = field(default_factory=dict)  # by slug
-    excerpts: dict[int, Quote] = field(default_factory=dict)  # by row id
     assignments: dict[str, int] = field(default_factory=dict)  # reading id -> week
 
     def scheduled(self, card: ReadingCard) -> ReadingCard:
@@ -45,38 +39,27 @@ class GuildEntries:
 class GuildCache:
     """Every server's :class:`GuildEntries`, loaded once and kept in step by the writes."""
 
-    def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], index: SearchIndex
-    ) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
-        self._index = index
         self._guilds: dict[int, GuildEntries] = {}
         self._loaded = False
         self._load_lock = asyncio.Lock()
 
     async def load(self) -> None:
-        """Load every server's entries into memory and the search index (once)."""
+        """Load every server's readings and assignments into memory (once)."""
         async with self._load_lock:
             if self._loaded:
                 return
             async with self._sessions() as session:
                 readings = (await session.scalars(select(LibraryReading))).all()
-                excerpts = (await session.scalars(select(LibraryExcerpt))).all()
                 assignments = (await session.scalars(select(LibraryAssignment))).all()
-            docs: list[Document] = []
             for reading in readings:
                 card = server_card(reading)
                 self._guild(reading.guild_id).readings[card.id] = card
-                docs.append(_reading_document(card, reading.guild_id))
-            for excerpt in excerpts:
-                quote = server_quote(excerpt)
-                self._guild(excerpt.guild_id).excerpts[excerpt.id] = quote
-                docs.append(_excerpt_document(quote, excerpt.guild_id))
             for assignment in assignments:
                 self._guild(assignment.guild_id).assignments[assignment.reading_id] = (
                     assignment.week
                 )
-            self._index.add_many(docs)
             self._loaded = True
 
     async def entries(self, guild_id: int) -> GuildEntries:
@@ -91,30 +74,6 @@ class GuildCache:
     # -- writes, reported after they are committed ------------------------------------------
     def reading_added(self, guild_id: int, card: ReadingCard) -> None:
         self._guild(guild_id).readings[card.id] = card
-        self._index.add(_reading_document(card, guild_id))
 
     def reading_assigned(self, guild_id: int, reading_id: str, week: int) -> None:
         self._guild(guild_id).assignments[reading_id] = week
-
-    def excerpt_added(self, guild_id: int, number: int, quote: Quote) -> None:
-        self._guild(guild_id).excerpts[number] = quote
-        self._index.add(_excerpt_document(quote, guild_id))
-
-    def excerpt_removed(self, guild_id: int, number: int) -> None:
-        self._guild(guild_id).excerpts.pop(number, None)
-        self._index.remove(guild_excerpt_key(excerpt_ref(number)), guild_id)
-
-
-def _reading_document(card: ReadingCard, guild_id: int) -> Document:
-    return reading_document(
-        card.id,
-        card.title,
-        card.authors,
-        str(card.year or ""),
-        card.summary or "",
-        guild_id=guild_id,
-    )
-
-
-def _excerpt_document(quote: Quote, guild_id: int) -> Document:
-    return excerpt_document(quote.ref, quote.author, quote.work, quote.date, quote.text, guild_id)

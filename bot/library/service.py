@@ -1,14 +1,16 @@
 """The library service: the one object the cogs and the other features call.
 
-Discord-free. It composes the library's parts over one per-server cache
-(:class:`~bot.library.guild_cache.GuildCache`) and one search index, and keeps the API in one
-place; each part can be read on its own:
+Discord-free. It composes the library's parts over one per-server cache of readings
+(:class:`~bot.library.guild_cache.GuildCache`) and the search in the database
+(:class:`~bot.library.search.SearchEngine`), and keeps the API in one place; each part can be
+read on its own:
 
 - :mod:`bot.library.readings`: the readings a server sees, found by name, and adding them;
 - :mod:`bot.library.syllabus`: week assignments, the start date and the weeks;
 - :mod:`bot.library.progress`: members marking readings done;
 - :mod:`bot.library.excerpts`: quotations, added, removed and picked at random;
-- :mod:`bot.library.autocomplete`: suggestions while a member types.
+- :mod:`bot.library.autocomplete`: suggestions while a member types;
+- :mod:`bot.library.search`: ranked search, and finding the source of a quoted passage.
 
 Every query is per ``guild_id``: pack content is shared, what a server changes is its own.
 """
@@ -19,7 +21,7 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.errors import NotFound, UserError
 from bot.library.autocomplete import Autocomplete, Choice
@@ -32,7 +34,8 @@ from bot.library.progress import ProgressTracker
 from bot.library.readings import ReadingCatalogue
 from bot.library.records import Progress, Quote, ReadingCard, Syllabus, SyllabusWeek, citable
 from bot.library.schemas import Event, Point
-from bot.library.search import Hit, SearchIndex
+from bot.library.search import Hit, SearchEngine
+from bot.library.search.passages import PassageFinder, SourceMatch
 from bot.library.syllabus import SyllabusCalendar, SyllabusPlanner
 from bot.text import one_line
 
@@ -46,22 +49,27 @@ class LibraryService:
         session_factory: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime],
         calendar: SyllabusCalendar | None = None,
-        index: SearchIndex | None = None,
+        search: SearchEngine | None = None,
     ) -> None:
         self.pack = pack
-        self.index = index or SearchIndex.from_pack(pack)
-        self.cache = GuildCache(session_factory, self.index)
+        bind = session_factory.kw.get("bind")
+        if search is None and not isinstance(bind, AsyncEngine):
+            raise TypeError("the session factory must be bound to an engine, or pass search=")
+        self.engine = search or SearchEngine(bind, pack)
+        self.passages = PassageFinder(self.engine)
+        self.cache = GuildCache(session_factory)
         self.catalogue = ReadingCatalogue(pack, self.cache, session_factory, clock)
         self.planner = SyllabusPlanner(
             pack, self.catalogue, self.cache, session_factory, clock, calendar
         )
         self.tracker = ProgressTracker(self.catalogue, session_factory, clock)
-        self.excerpts = ExcerptCollection(pack, self.catalogue, self.cache, session_factory, clock)
+        self.excerpts = ExcerptCollection(pack, self.catalogue, session_factory, clock)
         self.autocomplete = Autocomplete(pack, self.catalogue, self.excerpts)
 
     async def start(self) -> None:
-        """Load every server's own entries into memory and the search index."""
+        """Load every server's readings into memory and bring the pack's search rows up to date."""
         await self.cache.load()
+        await self.engine.start()
 
     # -- readings ---------------------------------------------------------------------------
     async def readings(self, guild_id: int) -> list[ReadingCard]:
@@ -155,9 +163,13 @@ class LibraryService:
         return await self.excerpts.random(guild_id, author, rng)
 
     async def search(self, guild_id: int, query: str, limit: int = 10) -> list[Hit]:
-        """Ranked hits across excerpts, readings, the resolution and the timeline (+ this server's)."""
-        await self.cache.entries(guild_id)  # the server's own entries are indexed on loading
-        return self.index.search(query, guild_id=guild_id, limit=limit)
+        """Ranked hits across excerpts, readings, the resolution, the timeline and the glossary
+        (and this server's own excerpts and readings)."""
+        return await self.engine.search(guild_id, query, limit)
+
+    async def find_source(self, guild_id: int, text: str) -> SourceMatch | None:
+        """The passage ``text`` quotes or paraphrases, if one is close enough."""
+        return await self.passages.find(guild_id, text)
 
     # -- the resolution and the timeline ----------------------------------------------------
     def point(self, number: int) -> Point:
