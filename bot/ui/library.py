@@ -248,23 +248,38 @@ HITS_PER_PAGE = 5
 SNIPPET_CHARS = 600
 
 
+def hit_command(hit: Hit) -> str | None:
+    """The command that shows more of a hit, or ``None`` (a server's own excerpt)."""
+    if hit.kind == "point" and hit.ref.isdigit():
+        return f"/kronstadt point:{hit.ref}"
+    if hit.kind == "point":
+        return "/kronstadt"
+    if hit.kind == "reading":
+        return f"/reading info reading:{clip(hit.ref, 60)}"
+    if hit.kind == "event" and hit.citation.date[:4].isdigit():
+        return f"/timeline year:{hit.citation.date[:4]}"
+    if hit.kind == "glossary":
+        return f"/who name:{clip(hit.title, 80)}"
+    if hit.kind == "excerpt" and hit.guild_id is None:
+        return f"/source quote author:{clip(hit.citation.author, 60)}"
+    return None
+
+
+def citation_line(hit: Hit) -> str:
+    citation = hit.citation
+    author, work = clip(citation.author, 100), clip(citation.work, 150)
+    return f"— {author}, *{work}* ({clip(partial_date(citation.date), 40)})"
+
+
 def hit_field(position: int, hit: Hit) -> tuple[str, str]:
     mark = KIND_MARKS.get(hit.kind, "•")
     name = f"{position}. {mark} {hit.title}"
     lines = []
     if hit.snippet:
         lines.append(clip_markdown(hit.snippet, SNIPPET_CHARS))
-    citation = hit.citation
-    author, work = clip(citation.author, 100), clip(citation.work, 150)
-    lines.append(f"— {author}, *{work}* ({clip(partial_date(citation.date), 40)})")
-    if hit.kind == "point" and hit.ref.isdigit():
-        lines.append(f"`/kronstadt point:{hit.ref}`")
-    elif hit.kind == "reading":
-        lines.append(f"`/reading info reading:{clip(hit.ref, 60)}`")
-    elif hit.kind == "event" and hit.citation.date[:4].isdigit():
-        lines.append(f"`/timeline year:{hit.citation.date[:4]}`")
-    elif hit.kind == "glossary":
-        lines.append(f"`/who name:{clip(hit.ref, 60)}`")
+    lines.append(citation_line(hit))
+    if command := hit_command(hit):
+        lines.append(f"`{command}`")
     return clip(name, 200), "\n".join(lines)
 
 

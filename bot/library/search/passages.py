@@ -35,10 +35,19 @@ class SourceMatch:
     score: float
 
 
-def blind(text: str) -> str:
-    """Folded, with every character that is not a letter or digit turned into a space (one
-    character for one, so offsets still point into the original)."""
-    return "".join(c if c.isalnum() else " " for c in fold(text))
+def blind(text: str) -> tuple[str, list[int]]:
+    """``text`` folded, every run of characters that are not letters or digits made one
+    space, and for each character kept, its offset in ``text`` (to cut the passage from it)."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(fold(text)):
+        if not char.isalnum():
+            if not out or out[-1] == " ":
+                continue
+            char = " "
+        out.append(char)
+        where.append(index)
+    return "".join(out), where
 
 
 def _widen(text: str, start: int, end: int) -> str:
@@ -54,16 +63,18 @@ def _widen(text: str, start: int, end: int) -> str:
 
 def align(message: str, source: str) -> tuple[float, str]:
     """How closely ``message`` matches a part of ``source`` (0-100), and that part."""
-    needle, hay = " ".join(blind(message).split()), blind(source)
-    if not needle or not source.strip():
+    needle = blind(message)[0].strip()
+    hay, where = blind(source)
+    if not needle or not hay.strip():
         return 0.0, ""
     if len(needle) > len(hay):
         # A message longer than the source: does it contain the whole source?
-        return float(fuzz.partial_ratio(" ".join(hay.split()), needle)), " ".join(source.split())
+        return float(fuzz.partial_ratio(hay, needle)), " ".join(source.split())
     found = fuzz.partial_ratio_alignment(needle, hay)
-    if found is None:
+    if found is None or found.dest_end <= found.dest_start:
         return 0.0, ""
-    return float(found.score), _widen(source, found.dest_start, found.dest_end)
+    start, end = where[found.dest_start], where[found.dest_end - 1] + 1
+    return float(found.score), _widen(source, start, end)
 
 
 class PassageFinder:
