@@ -52,10 +52,12 @@ class LibraryService:
         search: SearchEngine | None = None,
     ) -> None:
         self.pack = pack
-        bind = session_factory.kw.get("bind")
-        if search is None and not isinstance(bind, AsyncEngine):
-            raise TypeError("the session factory must be bound to an engine, or pass search=")
-        self.engine = search or SearchEngine(bind, pack)
+        if search is None:
+            bind = session_factory.kw.get("bind")
+            if not isinstance(bind, AsyncEngine):
+                raise TypeError("the session factory must be bound to an engine, or pass search=")
+            search = SearchEngine(bind, pack)
+        self.engine = search
         self.passages = PassageFinder(self.engine)
         self.cache = GuildCache(session_factory)
         self.catalogue = ReadingCatalogue(pack, self.cache, session_factory, clock)

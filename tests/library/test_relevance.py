@@ -22,7 +22,7 @@ async def search(engine) -> SearchEngine:
 
 
 def test_the_set_is_large_and_every_answer_exists() -> None:
-    from bot.library.search import pack_documents  # noqa: PLC0415
+    from bot.library.search import pack_documents
 
     keys = {doc.key for doc in pack_documents(load_pack(CONTENT))}
     assert len(RELEVANCE) >= 40

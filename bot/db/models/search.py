@@ -155,9 +155,7 @@ def engine_owned(name: str | None, type_: str, parent_names: object) -> bool:
         return False
     if type_ == "index" and name in ENGINE_INDEXES:
         return False
-    if type_ == "column" and name == "tsv":
-        return False
-    return True
+    return not (type_ == "column" and name == "tsv")
 
 
 @event.listens_for(SearchTerm.__table__, "after_create")

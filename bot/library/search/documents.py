@@ -87,8 +87,8 @@ class SearchDoc:
     def digest(self) -> str:
         """A fingerprint of everything stored for this document: a pack row is rewritten
         only when it changed."""
-        parts = (self.key, self.kind, self.ref, self.title, self.citation, self.body)
-        parts += (self.names, self.note, self.tags, self.locator, self.guild_id)
+        parts: tuple[object, ...] = (self.key, self.kind, self.ref, self.title, self.citation)
+        parts += (self.body, self.names, self.note, self.tags, self.locator, self.guild_id)
         return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 

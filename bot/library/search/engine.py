@@ -3,18 +3,24 @@
 Nothing of any server is held in memory: one index in the database is shared by every process,
 kept in step by the code that writes excerpts and readings (:mod:`.store`). What a process does
 keep is small and bounded: the pack's spelling variants and a cache of known vocabulary words.
-A search is one trip to the database's thread (everything below runs inside ``run_sync``):
-check the words, expand misspelt ones, fetch candidates, count frequencies, rank.
+A search is one trip to a worker thread: check the words, expand misspelt ones, count
+frequencies, fetch candidates, rank. On a SQLite file that thread uses its own synchronous
+connection (a statement through aiosqlite costs a thread hop each, and a search runs several);
+on PostgreSQL the statements go through the bot's async engine (``run_sync``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import NullPool
 
 from bot.library.loader import ContentPack
 from bot.library.search import fuzzy, ranking, sql
@@ -24,8 +30,29 @@ from bot.library.search.store import sync_pack_retrying
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
-EXTRA_CANDIDATES = 30  # ranked again in Python: room for the database's order to be wrong
+EXTRA_CANDIDATES = 20  # ranked again in Python: room for the database's order to be wrong
 KNOWN_CACHE = 20_000
+EXPANSION_CACHE = 5_000
+EXPANSION_TTL = 60.0  # seconds: a word misspelt today may be a real term tomorrow
+T = TypeVar("T")
+
+
+def _reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def sqlite_reader(engine: AsyncEngine) -> Engine | None:
+    """A synchronous, read-only engine on the same SQLite file (``None`` for anything else:
+    PostgreSQL, or an in-memory database another connection could not see)."""
+    url = engine.url
+    if engine.dialect.name != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    reader = create_engine(url.set(drivername="sqlite"), poolclass=NullPool)
+    event.listen(reader, "connect", _reader_pragmas)
+    return reader
 
 
 def pack_variants(pack: ContentPack) -> Variants:
@@ -50,10 +77,12 @@ class SearchEngine:
 
     def __init__(self, engine: AsyncEngine, pack: ContentPack) -> None:
         self._engine = engine
+        self._reader = sqlite_reader(engine)
         self.pack = pack
         self.variants = pack_variants(pack)
         self._pack_docs: list[SearchDoc] = pack_documents(pack)
         self._known: OrderedDict[str, None] = OrderedDict()
+        self._expanded: OrderedDict[str, tuple[float, list[str]]] = OrderedDict()
         self._trigram = True
         self._started = False
         self._lock = asyncio.Lock()
@@ -72,8 +101,19 @@ class SearchEngine:
     def started(self) -> bool:
         return self._started
 
-    def connection(self) -> AsyncConnection:
-        return self._engine.connect()
+    async def in_database(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` with a connection in one hop to a worker thread."""
+        if not self._started:
+            await self.start()
+        if self._reader is not None:
+            return await asyncio.to_thread(self._read, work)
+        async with self._engine.connect() as conn:
+            return await conn.run_sync(work)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        assert self._reader is not None
+        with self._reader.connect() as conn:
+            return work(conn)
 
     async def search(self, guild_id: int, query: str, limit: int = DEFAULT_LIMIT) -> list[Hit]:
         """Ranked hits for ``query`` among the pack and ``guild_id``'s own entries."""
@@ -81,11 +121,8 @@ class SearchEngine:
         return await self.run(guild_id, plan, limit)
 
     async def run(self, guild_id: int, plan: QueryPlan, limit: int) -> list[Hit]:
-        if not self._started:
-            await self.start()
         limit = max(1, min(limit, MAX_LIMIT))
-        async with self._engine.connect() as conn:
-            return await conn.run_sync(lambda c: self._search(c, guild_id, plan, limit))
+        return await self.in_database(lambda c: self._search(c, guild_id, plan, limit))
 
     def _search(self, conn: Connection, guild_id: int, plan: QueryPlan, limit: int) -> list[Hit]:
         plan = self._expand(conn, plan)
@@ -115,7 +152,20 @@ class SearchEngine:
         ]
         if not unknown:
             return plan
-        extra = fuzzy.expansions(conn, unknown, self._trigram)
+        now = time.monotonic()
+        extra: dict[str, list[str]] = {}
+        for word in unknown:
+            cached = self._expanded.get(word)
+            if cached is not None and now - cached[0] < EXPANSION_TTL:
+                extra[word] = cached[1]
+        missing = [word for word in unknown if word not in extra]
+        if missing:
+            found = fuzzy.expansions(conn, missing, self._trigram)
+            for word in missing:
+                extra[word] = found.get(word, [])
+                self._expanded[word] = (now, extra[word])
+            while len(self._expanded) > EXPANSION_CACHE:
+                self._expanded.popitem(last=False)
         self._remember(t for terms in extra.values() for t in terms)
         return plan.with_expansions(extra)
 

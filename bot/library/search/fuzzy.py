@@ -7,10 +7,9 @@ share the word's first two letters; rapidfuzz then keeps the close ones.
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-
-from rapidfuzz import fuzz, process
 
 FUZZY_MIN_LEN = 4
 FUZZY_CUTOFF = 80  # rapidfuzz ratio (0-100): "malatesa" -> "malatesta" is 94

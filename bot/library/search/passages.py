@@ -96,12 +96,9 @@ class PassageFinder:
         plan = self.plan(text, self._engine)
         if plan is None:
             return None
-        if not self._engine.started:
-            await self._engine.start()
-        async with self._engine.connection() as conn:
-            found = await conn.run_sync(
-                lambda c: sql.candidates(c, guild_id, plan.words, CANDIDATES)
-            )
+        found = await self._engine.in_database(
+            lambda c: sql.candidates(c, guild_id, plan.words, CANDIDATES)
+        )
         best: SourceMatch | None = None
         for candidate in found:
             for body, in_note in ((candidate.body, False), (candidate.note, True)):

@@ -18,7 +18,6 @@ The snippet is cut from the field that matched: the passage, else the context no
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable
 
 from bot.library.search.analysis import QueryPlan
@@ -35,8 +34,14 @@ COVERAGE = 0.7  # how much answering every asked word matters, 0..1
 HEADING_BONUS = 1.5  # the question names exactly this heading: "Volin" is the entry Voline
 
 
-def _fields(candidate: Candidate) -> dict[str, Counter[str]]:
-    return {name: Counter(getattr(candidate, f"terms_{name}").split()) for name in FIELD_WEIGHTS}
+def _fields(candidate: Candidate) -> dict[str, str]:
+    """Each field's terms, padded with spaces so a term is counted with ``count(f" {t} ")``
+    (a C-level scan: no per-candidate tokenising in Python)."""
+    return {name: f" {getattr(candidate, f'terms_{name}')} " for name in FIELD_WEIGHTS}
+
+
+def _count(padded: str, term: str) -> int:
+    return padded.count(f" {term} ")
 
 
 def idf(stats: ScopeStats, group: Iterable[str]) -> float:
@@ -49,25 +54,27 @@ def idf(stats: ScopeStats, group: Iterable[str]) -> float:
 def score(candidate: Candidate, plan: QueryPlan, stats: ScopeStats) -> tuple[float, set[str]]:
     """The candidate's score and the terms it matched."""
     fields = _fields(candidate)
-    length = sum(FIELD_WEIGHTS[name] * sum(counts.values()) for name, counts in fields.items())
+    length = sum(FIELD_WEIGHTS[name] * padded.count(" ") for name, padded in fields.items())
+    length -= sum(FIELD_WEIGHTS.values())  # the padding's own spaces
     norm = K1 * (1 - B + B * length / AVERAGE_LENGTH)
     total = 0.0
     matched: set[str] = set()
     answered = 0
     for group in plan.groups:
         tf = 0.0
-        for name, counts in fields.items():
-            hits = sum(counts[term] for term in group if term in counts)
-            if hits:
-                tf += FIELD_WEIGHTS[name] * hits
-                matched.update(term for term in group if term in counts)
+        for name, padded in fields.items():
+            for term in group:
+                hits = _count(padded, term)
+                if hits:
+                    tf += FIELD_WEIGHTS[name] * hits
+                    matched.add(term)
         if not tf:
             continue
         answered += 1
         total += idf(stats, group) * tf * (K1 + 1) / (tf + norm)
     coverage = answered / len(plan.groups) if plan.groups else 0.0
     total *= 1 - COVERAGE + COVERAGE * coverage
-    heading = set(fields["title"])
+    heading = set(fields["title"].split())
     if heading and heading <= matched:
         total *= HEADING_BONUS
     return total, matched
@@ -86,7 +93,7 @@ def shown_snippet(candidate: Candidate, matched: set[str]) -> str:
     fields = _fields(candidate)
 
     def has(name: str) -> bool:
-        return any(term in fields[name] for term in matched)
+        return any(_count(fields[name], term) for term in matched)
 
     if has("body"):
         return snippet(candidate.body, fold(candidate.body), matched)

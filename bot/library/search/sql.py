@@ -85,9 +85,9 @@ def candidates(
         return []
     if conn.dialect.name == "sqlite":
         match = fts_match(guild_id, terms)
-        weights = ", ".join(map(str, FTS_WEIGHTS))
+        columns = ", ".join(map(str, FTS_WEIGHTS))
         sql = text(
-            f"SELECT {_COLUMNS} FROM (SELECT rowid AS rid, bm25(search_fts, {weights}) AS score "
+            f"SELECT {_COLUMNS} FROM (SELECT rowid AS rid, bm25(search_fts, {columns}) AS score "
             "FROM search_fts WHERE search_fts MATCH :match ORDER BY score LIMIT :limit) AS f "
             "JOIN search_documents AS d ON d.id = f.rid ORDER BY f.score"
         )
@@ -95,9 +95,9 @@ def candidates(
     else:
         weights = idf or {}
         rank = " + ".join(
-            f"{weights.get(t, 1.0):.4f} * ts_rank('{TS_WEIGHTS}', d.tsv, "
+            f"CAST(:w{i} AS float8) * ts_rank('{TS_WEIGHTS}', d.tsv, "
             f"to_tsquery('simple', :t{i}), 1)"
-            for i, t in enumerate(terms)
+            for i in range(len(terms))
         )
         sql = text(
             f"SELECT {_COLUMNS} FROM search_documents AS d "
@@ -106,6 +106,7 @@ def candidates(
         )
         params: dict[str, object] = {"pack": PACK_GUILD, "guild": guild_id, "limit": limit}
         params |= {f"t{i}": t for i, t in enumerate(terms)}
+        params |= {f"w{i}": weights.get(t, 1.0) for i, t in enumerate(terms)}
         rows = conn.execute(sql, {"query": " | ".join(terms), **params})
     return [Candidate(*row) for row in rows]
 
@@ -115,21 +116,20 @@ def scope_stats(conn: Connection, guild_id: int, terms: Sequence[str]) -> ScopeS
     a word common in this server counts for less here, whatever other servers hold."""
     if conn.dialect.name == "sqlite":
         tokens = {f"{scope_prefix(g)}x{t}": t for t in terms for g in (PACK_GUILD, guild_id)}
+        marks = ", ".join("?" for _ in tokens)
+        rows = conn.exec_driver_sql(
+            f"SELECT term, doc FROM search_fts_vocab WHERE term IN ({marks}) UNION ALL "
+            "SELECT '', count(*) FROM search_documents WHERE guild_id IN (?, ?)",
+            (*tokens, PACK_GUILD, guild_id),
+        )
         frequency = dict.fromkeys(terms, 0)
-        if tokens:
-            rows = conn.execute(
-                text("SELECT term, doc FROM search_fts_vocab WHERE term IN :tokens").bindparams(
-                    bindparam("tokens", expanding=True)
-                ),
-                {"tokens": list(tokens)},
-            )
-            for token, count in rows:
+        documents = 0
+        for token, count in rows:
+            if token == "":
+                documents = int(count)
+            else:
                 frequency[tokens[token]] += int(count)
-        documents = conn.execute(
-            text("SELECT count(*) FROM search_documents WHERE guild_id IN (:pack, :guild)"),
-            {"pack": PACK_GUILD, "guild": guild_id},
-        ).scalar_one()
-        return ScopeStats(int(documents), frequency)
+        return ScopeStats(documents, frequency)
     counts = ", ".join(
         f"count(*) FILTER (WHERE tsv @@ to_tsquery('simple', :t{i}))" for i in range(len(terms))
     )

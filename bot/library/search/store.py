@@ -19,10 +19,26 @@ from bot.db.models.search import FTS_COLUMNS, PACK_GUILD
 from bot.library.search.analysis import MAX_TERM_CHARS
 from bot.library.search.documents import SearchDoc
 
-_ROW_COLUMNS = (
-    "guild_id key kind ref title names body note cite_author cite_work cite_date locator digest "
-    "terms_title terms_names terms_tags terms_body terms_note"
-).split()
+_ROW_COLUMNS = [
+    "guild_id",
+    "key",
+    "kind",
+    "ref",
+    "title",
+    "names",
+    "body",
+    "note",
+    "cite_author",
+    "cite_work",
+    "cite_date",
+    "locator",
+    "digest",
+    "terms_title",
+    "terms_names",
+    "terms_tags",
+    "terms_body",
+    "terms_note",
+]
 _INSERT = text(
     f"INSERT INTO search_documents ({', '.join(_ROW_COLUMNS)}) "
     f"VALUES ({', '.join(':' + c for c in _ROW_COLUMNS)})"
@@ -113,8 +129,8 @@ def _add_terms(conn: Connection, rows: list[dict[str, object]]) -> None:
         return
     known: set[str] = set()
     for chunk in _chunks(terms):
-        found = conn.execute(_SELECT_TERMS, {"terms": list(chunk)})
-        known.update(str(t) for t in found.scalars())
+        present = conn.execute(_SELECT_TERMS, {"terms": list(chunk)}).scalars()
+        known.update(str(t) for t in present)
     new = [{"term": t} for t in terms if t not in known]
     if new:
         conn.execute(_INSERT_TERM, new)
