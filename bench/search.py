@@ -114,7 +114,7 @@ async def load(engine: AsyncEngine, corpus: list[Any], start: int, stop: int, gu
                     "work": work,
                     "date": date,
                     "text": body,
-                    "now": "2026-01-01 00:00:00+00:00",
+                    "now": CREATED,
                 }
             )
             docs.append(excerpt_document(f"g{k + 1}", author, work, date, body, guild))

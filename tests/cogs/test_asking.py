@@ -38,7 +38,7 @@ async def test_a_question_gets_the_best_cited_answer_as_a_reply(
     reply = await ask(double, server, f"{mention(double)} what did point 8 demand?")
     assert_message_fits(reply)
     text = render_message(reply)
-    assert "Point 8 — Remove all road-block detachments at once" in text
+    assert "Point 8 of the Kronstadt resolution — Remove all road-block detachments" in text
     assert "road-block detachments" in text
     assert "You asked: what did point 8 demand?" in text
     assert "`/kronstadt point:8`" in text  # the command that shows more

@@ -23,53 +23,12 @@ MAX_QUERY_TERMS = 12
 MAX_PASSAGE_TERMS = 40
 MAX_TERM_CHARS = 80
 # Words that make a sentence a question but say nothing about what is sought.
-QUESTION_WORDS = frozenset(
-    [
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "did",
-        "does",
-        "do",
-        "doing",
-        "done",
-        "can",
-        "could",
-        "would",
-        "should",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "tell",
-        "me",
-        "about",
-        "explain",
-        "please",
-        "know",
-        "anyone",
-        "anything",
-        "something",
-        "say",
-        "said",
-        "says",
-        "mean",
-        "meant",
-        "think",
-        "thought",
-        "wrote",
-        "write",
-        "written",
-        "happen",
-        "happened",
-    ]
+_QUESTION_TEXT = (
+    "what which who whom whose when where why how did does do doing done can could would "
+    "should shall may might must tell me about explain please know anyone anything "
+    "something say said says mean meant think thought wrote write written happen happened"
 )
+QUESTION_WORDS = frozenset(_QUESTION_TEXT.split())
 QUESTION_STEMS = frozenset(stem(w) for w in QUESTION_WORDS)
 _NUMBER_WORDS = {
     w: str(n)

@@ -2,8 +2,9 @@
 the hits it returns.
 
 A document keeps apart what a member sees (title, names, the passage, a context note) and
-what only helps finding it (tags such as a point's number). Each visible part is indexed as its
-own field, so a hit can always show the words that matched, wherever they are.
+its tags, which only say what the hit's title or date already shows (a point's number, an
+event's year). Each part is indexed as its own field, so a hit can always show the words that
+matched, wherever they are.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def pack_documents(pack: ContentPack) -> list[SearchDoc]:
             citation=Citation("Timeline", event.title, event.date),
             body=event.description,
             note=f"Old Style: {event.old_style}" if event.old_style else "",
-            tags=event.date[:4],
+            tags=event.date[:4],  # the year, shown with the date
             locator=f"timeline, {event.date}",
         )
         for event in pack.events
@@ -121,7 +122,6 @@ def pack_documents(pack: ContentPack) -> list[SearchDoc]:
             citation=Citation("Glossary", entry.name, entry.dates or entry.kind),
             body=entry.summary,
             names=", ".join(entry.aliases),
-            tags=entry.kind,
             locator=f"glossary, {entry.kind}",
         )
         for entry in pack.glossary.entries
@@ -170,11 +170,11 @@ def _resolution_documents(pack: ContentPack) -> list[SearchDoc]:
             key=f"point:{point.number}",
             kind="point",
             ref=str(point.number),
-            title=f"Point {point.number} — {point.gist}",
+            title=f"Point {point.number} of the Kronstadt resolution — {point.gist}",
             citation=Citation(author, f"{resolution.title}, point {point.number}", adopted),
             body=point.text,
             note=point.note,
-            tags=f"{point_tag(point.number)} kronstadt resolution",
+            tags=point_tag(point.number),  # "point 8" in a question; the title shows it
             locator=f"the Kronstadt resolution, point {point.number} of {len(resolution.points)}",
         )
         for point in resolution.points
@@ -190,7 +190,6 @@ def _resolution_documents(pack: ContentPack) -> list[SearchDoc]:
             names=", ".join(
                 [*resolution.aliases, *([resolution.chair] if resolution.chair else [])]
             ),
-            tags="kronstadt resolution",
             locator="the Kronstadt resolution, preamble and context",
         )
     )
