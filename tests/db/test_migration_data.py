@@ -70,6 +70,9 @@ def _fill(connection: sa.Connection) -> dict[str, int]:
                     if f"{column.name} IN" in sql:
                         allowed = sql.split(f"{column.name} IN", 1)[1].split(")", 1)[0]
                         row[column.name] = allowed.strip(" (").split(",")[0].strip().strip("'")
+                    elif f"{column.name}::text = ANY" in sql and "ARRAY[" in sql:
+                        # PostgreSQL reflects IN (...) as "kind::text = ANY (ARRAY['a', ...])"
+                        row[column.name] = sql.split("ARRAY[", 1)[1].split("'")[1]
         connection.execute(table.insert().values(**row))
         inserted[table.name] = row
     return dict.fromkeys(inserted, 1)

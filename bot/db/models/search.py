@@ -110,7 +110,10 @@ POSTGRES_CREATE = [
 ]
 POSTGRES_TRIGRAM = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS ix_search_terms_trgm ON search_terms USING gin (term gin_trgm_ops)",
+    # On lower(term), which is term (terms are folded): an index on the column itself would
+    # also answer "term IN (...)", and the planner picks it over the primary key, 40x slower.
+    "CREATE INDEX IF NOT EXISTS ix_search_terms_trgm ON search_terms "
+    "USING gin (lower(term) gin_trgm_ops)",
 ]
 POSTGRES_DROP = [
     "DROP INDEX IF EXISTS ix_search_terms_trgm",

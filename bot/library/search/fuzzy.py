@@ -47,8 +47,8 @@ def _candidates(conn: Connection, word: str, trigram_index: bool) -> list[str]:
     if trigram_index:
         rows = conn.execute(
             text(
-                "SELECT term FROM search_terms WHERE term % :word "
-                "ORDER BY similarity(term, :word) DESC LIMIT :limit"
+                "SELECT term FROM search_terms WHERE lower(term) % :word "
+                "ORDER BY similarity(lower(term), :word) DESC LIMIT :limit"
             ),
             {"word": word, "limit": CANDIDATES},
         )
