@@ -121,6 +121,10 @@ async def load(engine: AsyncEngine, corpus: list[Any], start: int, stop: int, gu
         async with engine.begin() as conn:
             await conn.execute(insert, rows)
             await conn.run_sync(lambda c, d=docs: write_documents(c, d))
+    # After a bulk load, fresh planner statistics, as autovacuum (PostgreSQL) would soon take:
+    # without them PostgreSQL guesses a common word is rare and reads its whole GIN posting list.
+    async with engine.begin() as conn:
+        await conn.execute(text("ANALYZE"))
 
 
 def probe(mode: str, url: str, guilds: int, queries: int, seed: int) -> dict[str, float]:

@@ -12,6 +12,7 @@ on PostgreSQL the statements go through the bot's async engine (``run_sync``).
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -81,8 +82,10 @@ class SearchEngine:
         self.pack = pack
         self.variants = pack_variants(pack)
         self._pack_docs: list[SearchDoc] = pack_documents(pack)
+        self._pack_stats = sql.pack_stats([doc.row() for doc in self._pack_docs])
         self._known: OrderedDict[str, None] = OrderedDict()
         self._expanded: OrderedDict[str, tuple[float, list[str]]] = OrderedDict()
+        self._caches = threading.Lock()  # searches run in worker threads
         self._trigram = True
         self._started = False
         self._lock = asyncio.Lock()
@@ -127,7 +130,7 @@ class SearchEngine:
     def _search(self, conn: Connection, guild_id: int, plan: QueryPlan, limit: int) -> list[Hit]:
         plan = self._expand(conn, plan)
         terms = plan.words
-        stats = sql.scope_stats(conn, guild_id, terms)
+        stats = sql.scope_stats(conn, guild_id, terms, self._pack_stats)
         if not any(stats.frequency.values()):
             return []
         idf = {t: ranking.idf(stats, [t]) for t in terms}
@@ -139,12 +142,14 @@ class SearchEngine:
     def _expand(self, conn: Connection, plan: QueryPlan) -> QueryPlan:
         """Add the closest vocabulary terms for asked words no document has."""
         asked = [term for group in plan.groups for term in sorted(group)]
-        unsure = [t for t in asked if t not in self._known]
+        with self._caches:
+            unsure = [t for t in asked if t not in self._known]
         if not unsure:
             return plan
         known = sql.known_terms(conn, unsure)
         self._remember(known)
-        groups_known = [any(t in self._known for t in group) for group in plan.groups]
+        with self._caches:
+            groups_known = [any(t in self._known for t in group) for group in plan.groups]
         unknown = [
             sorted(group)[0]
             for group, ok in zip(plan.groups, groups_known, strict=True)
@@ -154,24 +159,27 @@ class SearchEngine:
             return plan
         now = time.monotonic()
         extra: dict[str, list[str]] = {}
-        for word in unknown:
-            cached = self._expanded.get(word)
-            if cached is not None and now - cached[0] < EXPANSION_TTL:
-                extra[word] = cached[1]
+        with self._caches:
+            for word in unknown:
+                cached = self._expanded.get(word)
+                if cached is not None and now - cached[0] < EXPANSION_TTL:
+                    extra[word] = cached[1]
         missing = [word for word in unknown if word not in extra]
         if missing:
             found = fuzzy.expansions(conn, missing, self._trigram)
-            for word in missing:
-                extra[word] = found.get(word, [])
-                self._expanded[word] = (now, extra[word])
-            while len(self._expanded) > EXPANSION_CACHE:
-                self._expanded.popitem(last=False)
+            with self._caches:
+                for word in missing:
+                    extra[word] = found.get(word, [])
+                    self._expanded[word] = (now, extra[word])
+                while len(self._expanded) > EXPANSION_CACHE:
+                    self._expanded.popitem(last=False)
         self._remember(t for terms in extra.values() for t in terms)
         return plan.with_expansions(extra)
 
     def _remember(self, terms: Iterable[str]) -> None:
-        for term in terms:
-            self._known[term] = None
-            self._known.move_to_end(term)
-        while len(self._known) > KNOWN_CACHE:
-            self._known.popitem(last=False)
+        with self._caches:
+            for term in terms:
+                self._known[term] = None
+                self._known.move_to_end(term)
+            while len(self._known) > KNOWN_CACHE:
+                self._known.popitem(last=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
-from bot.db.models.search import PACK_GUILD
+from bot.db.models.search import FTS_COLUMNS, PACK_GUILD
 from bot.library.search.store import scope_prefix
 
 # FTS5 bm25() weights, in the order of FTS_COLUMNS: title, names, tags, body, note.
@@ -111,9 +111,26 @@ def candidates(
     return [Candidate(*row) for row in rows]
 
 
-def scope_stats(conn: Connection, guild_id: int, terms: Sequence[str]) -> ScopeStats:
+def pack_stats(docs: Sequence[dict[str, object]]) -> ScopeStats:
+    """Document frequencies of every term of the pack's rows (small, fixed, kept in memory)."""
+    frequency: dict[str, int] = {}
+    for row in docs:
+        found = set()
+        for column in FTS_COLUMNS:
+            found.update(str(row[column]).split())
+        for term in found:
+            frequency[term] = frequency.get(term, 0) + 1
+    return ScopeStats(len(docs), frequency)
+
+
+def scope_stats(
+    conn: Connection, guild_id: int, terms: Sequence[str], pack: ScopeStats
+) -> ScopeStats:
     """Document frequencies within the server's scope (its own rows and the pack's), so that
-    a word common in this server counts for less here, whatever other servers hold."""
+    a word common in this server counts for less here, whatever other servers hold.
+
+    SQLite reads them from FTS5's vocabulary (its tokens are per scope already); PostgreSQL
+    counts the server's own rows and adds the pack's, known in memory."""
     if conn.dialect.name == "sqlite":
         tokens = {f"{scope_prefix(g)}x{t}": t for t in terms for g in (PACK_GUILD, guild_id)}
         marks = ", ".join("?" for _ in tokens)
@@ -135,12 +152,13 @@ def scope_stats(conn: Connection, guild_id: int, terms: Sequence[str]) -> ScopeS
     )
     sql = text(
         f"SELECT count(*){', ' + counts if counts else ''} FROM search_documents "
-        "WHERE guild_id IN (:pack, :guild)"
+        "WHERE guild_id = :guild"
     )
-    params: dict[str, object] = {"pack": PACK_GUILD, "guild": guild_id}
+    params: dict[str, object] = {"guild": guild_id}
     params |= {f"t{i}": t for i, t in enumerate(terms)}
     row = conn.execute(sql, params).one()
-    return ScopeStats(int(row[0]), {t: int(row[i + 1]) for i, t in enumerate(terms)})
+    frequency = {t: int(row[i + 1]) + pack.frequency.get(t, 0) for i, t in enumerate(terms)}
+    return ScopeStats(int(row[0]) + pack.documents, frequency)
 
 
 def known_terms(conn: Connection, terms: Sequence[str]) -> set[str]:
