@@ -106,6 +106,9 @@ _TSV = (
 POSTGRES_CREATE = [
     f"ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS tsv tsvector "
     f"GENERATED ALWAYS AS ({_TSV}) STORED",
+    # Keep tsv in the row (compressed if need be) rather than out of line in TOAST, where
+    # every match and count would fetch it again: 5x faster on 100-excerpt servers.
+    "ALTER TABLE search_documents ALTER COLUMN tsv SET STORAGE MAIN",
     "CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING gin (tsv)",
 ]
 POSTGRES_TRIGRAM = [
