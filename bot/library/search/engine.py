@@ -130,11 +130,14 @@ class SearchEngine:
     def _search(self, conn: Connection, guild_id: int, plan: QueryPlan, limit: int) -> list[Hit]:
         plan = self._expand(conn, plan)
         terms = plan.words
-        stats = sql.scope_stats(conn, guild_id, terms, self._pack_stats)
-        if not any(stats.frequency.values()):
-            return []
-        idf = {t: ranking.idf(stats, [t]) for t in terms}
-        found = sql.candidates(conn, guild_id, terms, limit + EXTRA_CANDIDATES, idf)
+        wanted = limit + EXTRA_CANDIDATES
+        if conn.dialect.name == "postgresql":
+            found, stats = sql.postgres_search(conn, guild_id, terms, wanted, self._pack_stats)
+        else:
+            stats = sql.scope_stats(conn, guild_id, terms, self._pack_stats)
+            if not any(stats.frequency.values()):
+                return []
+            found = sql.candidates(conn, guild_id, terms, wanted)
         ranked = ranking.rank(found, plan, stats, limit)
         return [ranking.to_hit(points, c, matched) for points, c, matched in ranked]
 
@@ -142,10 +145,17 @@ class SearchEngine:
     def _expand(self, conn: Connection, plan: QueryPlan) -> QueryPlan:
         """Add the closest vocabulary terms for asked words no document has."""
         asked = [term for group in plan.groups for term in sorted(group)]
+        now = time.monotonic()
         with self._caches:
-            unsure = [t for t in asked if t not in self._known]
+            cached = {word: self._expanded.get(word) for word in asked}
+            fresh = {
+                word: entry[1]
+                for word, entry in cached.items()
+                if entry is not None and now - entry[0] < EXPANSION_TTL
+            }
+            unsure = [t for t in asked if t not in self._known and t not in fresh]
         if not unsure:
-            return plan
+            return plan.with_expansions(fresh) if fresh else plan
         known = sql.known_terms(conn, unsure)
         self._remember(known)
         with self._caches:
@@ -156,14 +166,8 @@ class SearchEngine:
             if not ok and len(group) == 1
         ]
         if not unknown:
-            return plan
-        now = time.monotonic()
-        extra: dict[str, list[str]] = {}
-        with self._caches:
-            for word in unknown:
-                cached = self._expanded.get(word)
-                if cached is not None and now - cached[0] < EXPANSION_TTL:
-                    extra[word] = cached[1]
+            return plan.with_expansions(fresh) if fresh else plan
+        extra: dict[str, list[str]] = dict(fresh)
         missing = [word for word in unknown if word not in extra]
         if missing:
             found = fuzzy.expansions(conn, missing, self._trigram)
