@@ -31,7 +31,7 @@ from bot.library.search.store import sync_pack_retrying
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
-EXTRA_CANDIDATES = 20  # ranked again in Python: room for the database's order to be wrong
+EXTRA_CANDIDATES = 10  # ranked again in Python: room for the database's order to be wrong
 KNOWN_CACHE = 20_000
 EXPANSION_CACHE = 5_000
 EXPANSION_TTL = 60.0  # seconds: a word misspelt today may be a real term tomorrow
