@@ -130,9 +130,9 @@ class SearchEngine:
     def _search(self, conn: Connection, guild_id: int, plan: QueryPlan, limit: int) -> list[Hit]:
         plan = self._expand(conn, plan)
         terms = plan.words
-        # Candidates in steps of 16, so that asking for a few more hits (51 to say whether
+        # Candidates in steps of 8, so that asking for a few more hits (51 to say whether
         # there are more than 50) ranks the same pool and the first ones stay the same.
-        wanted = -(-(limit + EXTRA_CANDIDATES) // 16) * 16
+        wanted = -(-(limit + EXTRA_CANDIDATES) // 8) * 8
         if conn.dialect.name == "postgresql":
             found, stats = sql.postgres_search(conn, guild_id, terms, wanted, self._pack_stats)
         else:
