@@ -23,7 +23,7 @@ FULL: list[tuple[str, list[str]]] = [
     ("chaos", []),
 ]
 QUICK: dict[str, list[str]] = {
-    "search": ["--excerpts", "2000", "--queries", "100"],
+    "search": ["--excerpts", "2000", "--guilds", "50", "--queries", "100"],
     "timers": ["--timers", "20000", "--fire", "300", "--seconds", "3"],
     "prompts": ["--count", "500", "--ballots", "300"],
     "commands": ["--rounds", "30"],

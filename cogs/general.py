@@ -70,9 +70,12 @@ class General(commands.Cog):
             )
             await interaction.response.send_message(embed=embed, ephemeral=True)
             return
+        me = self.bot.user.mention if self.bot.user else "@Study Circle"
         embed = discord.Embed(
             title="Study Circle commands",
-            description="Use `/help command:<name>` for details and an example.",
+            description="Use `/help command:<name>` for details and an example.\n"
+            f"No command needed: mention {me} with a question (`{me} what did point 8 "
+            "demand?`), or right-click a quoted message → Apps → **Find the source**.",
         )
         for group, lines in help_text.overview_by_group(self.bot.tree.get_commands()).items():
             value = ""

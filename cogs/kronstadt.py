@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import StudyCircle
+from bot.library.glossary import Glossary
 from bot.library.schemas import Resolution
 from bot.ui import embeds, history
 from bot.ui import library as cards
@@ -29,8 +30,11 @@ class ResolutionPages:
 class PointPages:
     """One point per page, so Previous/Next step through the points."""
 
-    def __init__(self, resolution: Resolution) -> None:
-        self.pages = [history.point_embed(resolution, p) for p in resolution.points]
+    def __init__(self, resolution: Resolution, glossary: Glossary) -> None:
+        self.pages = [
+            history.point_embed(resolution, p, glossary.for_point(p.number))
+            for p in resolution.points
+        ]
 
     async def render(self, interaction: discord.Interaction, arg: str, number: int) -> Page:
         return embeds.page_of(self.pages, number)
@@ -43,7 +47,7 @@ class Kronstadt(commands.Cog):
     async def cog_load(self) -> None:
         resolution = self.bot.content.resolution
         self.bot.page_sources[RESOLUTION_PAGES] = ResolutionPages(resolution)
-        self.bot.page_sources[POINT_PAGES] = PointPages(resolution)
+        self.bot.page_sources[POINT_PAGES] = PointPages(resolution, self.bot.content.glossary)
 
     async def cog_unload(self) -> None:
         self.bot.page_sources.pop(RESOLUTION_PAGES, None)

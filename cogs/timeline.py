@@ -27,7 +27,8 @@ class TimelinePages:
             raise UserError("These pages are no longer available; run /timeline again.")
         year = int(arg) if arg else None
         events = self.bot.services.library.timeline(year)
-        return embeds.page_of(history.timeline_pages(events, year, self.titles), number)
+        pages = history.timeline_pages(events, year, self.titles, self.bot.content.glossary)
+        return embeds.page_of(pages, number)
 
 
 class Timeline(commands.Cog):

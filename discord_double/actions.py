@@ -8,11 +8,18 @@ rejected answer (invalid against Discord's description) fails at once with the r
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .commands import CommandError, build_command_data, find_command
+from .commands import (
+    CommandError,
+    build_command_data,
+    build_message_menu_data,
+    find_command,
+    find_context_menu,
+)
 from .components import find_button, iter_components, modal_submit_components
 from .core import DoubleCore
 from .interactions import InteractionKind, InteractionReply, PendingInteraction, interaction_payload
@@ -23,6 +30,8 @@ __all__ = ["MemberActions", "MessageRef"]
 # After a deferred update (type 6) the bot usually edits or follows up; wait this long for it.
 DEFERRED_UPDATE_SETTLE = 0.3
 MESSAGE_CONTENT_INTENT = 1 << 15
+USER_MENTION = re.compile(r"<@!?(\d+)>")
+ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
 MessageRef = int | str | Mapping[str, Any] | InteractionReply
 
@@ -173,10 +182,46 @@ class MemberActions(DoubleCore):
         )
         return await self._await_reply(pending, reply_timeout)
 
+    async def message_command(
+        self,
+        guild: FakeGuild | None,
+        member: FakeUser,
+        name: str,
+        target: MessageRef,
+        *,
+        in_channel: FakeChannel | None = None,
+        reply_timeout: float | None = None,
+    ) -> InteractionReply:
+        """Run the message context-menu command ``name`` ("Apps" on a message) on ``target``."""
+        command = find_context_menu(self.commands_for(guild), name, 3)
+        message = self._resolve_message(target)
+        channel = in_channel or self.world.channels.get(int(message["channel_id"]))
+        channel = self._channel_for(guild, member, channel)
+        data = build_message_menu_data(command, message)
+        pending = await self._send_interaction(
+            InteractionKind.APPLICATION_COMMAND, guild, member, channel, data, name=name
+        )
+        return await self._await_reply(pending, reply_timeout)
+
+    def _mentions_in(self, content: str) -> list[dict[str, Any]]:
+        """The users a message's ``<@id>`` tokens name, as Discord lists them in ``mentions``."""
+        found: dict[int, dict[str, Any]] = {}
+        for match in USER_MENTION.finditer(content):
+            user = self.world.users.get(int(match[1]))
+            if user is not None:
+                found.setdefault(user.id, user.payload())
+        return list(found.values())
+
     async def send_message(
-        self, channel: FakeChannel, author: FakeUser, content: str
+        self,
+        channel: FakeChannel,
+        author: FakeUser,
+        content: str,
+        *,
+        reply_to: MessageRef | None = None,
     ) -> dict[str, Any]:
-        """A member posts ``content``; the bot receives MESSAGE_CREATE."""
+        """A member posts ``content`` (a reply to ``reply_to``, if given); the bot receives
+        MESSAGE_CREATE, with ``mentions`` filled from the ``<@id>`` tokens as Discord does."""
         message = {
             "id": str(self.world.snowflake()),
             "channel_id": str(channel.id),
@@ -186,15 +231,24 @@ class MemberActions(DoubleCore):
             "timestamp": iso_timestamp(),
             "edited_timestamp": None,
             "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
+            "mention_everyone": "@everyone" in content or "@here" in content,
+            "mentions": self._mentions_in(content),
+            "mention_roles": [m[1] for m in ROLE_MENTION.finditer(content)],
             "attachments": [],
             "embeds": [],
             "components": [],
             "pinned": False,
             "flags": 0,
         }
+        if reply_to is not None:
+            replied = self._resolve_message(reply_to)
+            message["type"] = 19
+            message["message_reference"] = {
+                "type": 0,
+                "message_id": replied["id"],
+                "channel_id": replied["channel_id"],
+            }
+            message["referenced_message"] = replied
         self.rest.store_message(message)
         event = dict(message)
         guild = self.world.guild_of_channel(channel.id)

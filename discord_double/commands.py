@@ -85,6 +85,29 @@ def find_command(
     return root, words, options
 
 
+def find_context_menu(commands: Sequence[dict[str, Any]], name: str, kind: int) -> dict[str, Any]:
+    """The synced context-menu command called ``name`` (``kind`` 2 = user, 3 = message)."""
+    found = next((c for c in commands if c["name"] == name and c.get("type") == kind), None)
+    if found is None:
+        known = ", ".join(sorted(c["name"] for c in commands if c.get("type") == kind))
+        raise CommandError(f"no context menu {name!r} (synced: {known or 'none'})")
+    return found
+
+
+def build_message_menu_data(command: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+    """The ``data`` of a message context-menu interaction on ``message``."""
+    data: dict[str, Any] = {
+        "id": str(command["id"]),
+        "name": command["name"],
+        "type": 3,
+        "target_id": str(message["id"]),
+        "resolved": {"messages": {str(message["id"]): message}},
+    }
+    if command.get("guild_id"):
+        data["guild_id"] = str(command["guild_id"])
+    return data
+
+
 @dataclass
 class _Resolved:
     users: dict[str, Any] = field(default_factory=dict)

@@ -10,6 +10,7 @@ from typing import Literal
 
 from bot.errors import UserError
 from bot.library.schemas import Person, Reading
+from bot.library.text import normalise_key
 
 Style = Literal["chicago-note", "chicago", "mla"]
 STYLES: dict[str, Style] = {
@@ -52,9 +53,48 @@ def _mla_names(people: list[Person]) -> str:
     return _names(people, invert_first=True)
 
 
+_CLOSERS = "*”’\"')"
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether ``text`` already ends in '.', '?' or '!', looking inside closing italics and
+    quotation marks (``*What Is to Be Done?*``)."""
+    return text.rstrip(_CLOSERS).endswith((".", "?", "!"))
+
+
 def _end(text: str) -> str:
     """End a bibliography element with one period (no doubling after '?', '!' or '.')."""
-    return text if text.endswith((".", "?", "!")) else text + "."
+    return text if _ends_sentence(text) else text + "."
+
+
+def _comma(title: str) -> str:
+    """A quoted title followed by a comma: “Title,” — but “Why?” keeps its own mark."""
+    return f"“{title}”" if _ends_sentence(title) else f"“{title},”"
+
+
+def _author_in_title(reading: Reading) -> bool:
+    """A corporate author already named by the title (the crews in their own resolution):
+    Chicago then starts the entry with the title instead of repeating the name."""
+    people = reading.authors or reading.editors
+    if not people or not all(p.corporate for p in people):
+        return False
+    title = normalise_key(reading.full_title)
+    return all(normalise_key(p.name) in title for p in people)
+
+
+def _origin(reading: Reading, parent: Reading | None, mla: bool) -> str:
+    """``Originally published in ...``: the book a reading is part of, or its first appearance."""
+    if parent is not None:
+        people = parent.authors or parent.editors
+        role = "" if parent.authors else "edited by "
+        who = f", {role}{_names(people, invert_first=False)}" if people else ""
+        if mla:
+            publisher = f", {parent.publisher}" if parent.publisher else ""
+            return f"Originally published in *{parent.full_title}*{who}{publisher}, {parent.year}"
+        return f"Originally published in *{parent.full_title}*{who} ({_publication(parent)})"
+    if reading.first_published:
+        return f"Originally published in {reading.first_published}"
+    return ""
 
 
 def _date_words(reading: Reading, mla: bool) -> str:
@@ -91,72 +131,71 @@ def _url(reading: Reading, mla: bool) -> str:
     return reading.url
 
 
-def chicago_bibliography(reading: Reading) -> str:
+def _who(reading: Reading, invert_first: bool, mla_style: bool = False) -> str:
     people = reading.authors or reading.editors
-    who = _names(people, invert_first=True)
+    who = _mla_names(people) if mla_style else _names(people, invert_first=invert_first)
     if not reading.authors:
-        who += ", eds." if len(people) > 1 else ", ed."
+        if mla_style:
+            who += ", editors" if len(people) > 1 else ", editor"
+        else:
+            who += ", eds." if len(people) > 1 else ", ed."
+    return who
+
+
+def chicago_bibliography(reading: Reading, parent: Reading | None = None) -> str:
     title = reading.full_title
     kind = reading.kind
     if kind in ("book", "anthology"):
-        parts = [_end(who), _end(f"*{title}*"), _end(_publication(reading))]
+        parts = [_end(f"*{title}*"), _end(_publication(reading))]
     elif kind == "chapter":
         translator = f", translated by {reading.translator}" if reading.translator else ""
         parts = [
-            _end(who),
             f"“{_end(title)}”",
             _end(f"In *{reading.container}*{translator}"),
             _end(_publication(reading)),
         ]
     elif kind == "article":
-        parts = [
-            _end(who),
-            f"“{_end(title)}”",
-            _end(f"*{reading.container}*, {_date_words(reading, False)}"),
-        ]
+        parts = [f"“{_end(title)}”", _end(f"*{reading.container}*, {_date_words(reading, False)}")]
     elif kind == "online":
-        parts = [
-            _end(who),
-            f"“{_end(title)}”",
-            _end(f"{reading.container}, {_date_words(reading, False)}"),
-        ]
+        parts = [f"“{_end(title)}”", _end(f"{reading.container}, {_date_words(reading, False)}")]
     else:  # document
         place = f"{reading.place}, " if reading.place else ""
-        parts = [_end(who), f"“{_end(title)}”", _end(f"{place}{_date_words(reading, False)}")]
+        parts = [f"“{_end(title)}”", _end(f"{place}{_date_words(reading, False)}")]
+    if not _author_in_title(reading):
+        parts.insert(0, _end(_who(reading, invert_first=True)))
+    if origin := _origin(reading, parent, mla=False):
+        parts.append(_end(origin))
     if reading.url:
         parts.append(_end(_url(reading, mla=False)))
     return " ".join(parts)
 
 
-def chicago_note(reading: Reading) -> str:
-    people = reading.authors or reading.editors
-    who = _names(people, invert_first=False)
-    if not reading.authors:
-        who += ", eds." if len(people) > 1 else ", ed."
+def chicago_note(reading: Reading, parent: Reading | None = None) -> str:
     title = reading.full_title
     kind = reading.kind
     if kind in ("book", "anthology"):
-        text = f"{who}, *{title}* ({_publication(reading)})"
+        text = f"*{title}* ({_publication(reading)})"
     elif kind == "chapter":
         translator = f", trans. {reading.translator}" if reading.translator else ""
-        text = f"{who}, “{title},” in *{reading.container}*{translator} ({_publication(reading)})"
+        text = f"{_comma(title)} in *{reading.container}*{translator} ({_publication(reading)})"
     elif kind == "article":
-        text = f"{who}, “{title},” *{reading.container}*, {_date_words(reading, False)}"
+        text = f"{_comma(title)} *{reading.container}*, {_date_words(reading, False)}"
     elif kind == "online":
-        text = f"{who}, “{title},” {reading.container}, {_date_words(reading, False)}"
+        text = f"{_comma(title)} {reading.container}, {_date_words(reading, False)}"
     else:
         place = f"{reading.place}, " if reading.place else ""
-        text = f"{who}, “{title}” ({place}{_date_words(reading, False)})"
+        text = f"“{title}” ({place}{_date_words(reading, False)})"
+    if not _author_in_title(reading):
+        text = f"{_who(reading, invert_first=False)}, {text}"
+    if origin := _origin(reading, parent, mla=False):
+        text += f"; {origin[0].lower()}{origin[1:]}"
     if reading.url:
         text += f", {reading.url}"
-    return text + "."
+    return _end(text)
 
 
-def mla(reading: Reading) -> str:
-    people = reading.authors or reading.editors
-    who = _mla_names(people)
-    if not reading.authors:
-        who += ", editors" if len(people) > 1 else ", editor"
+def mla(reading: Reading, parent: Reading | None = None) -> str:
+    who = _who(reading, invert_first=True, mla_style=True)
     title = reading.full_title
     kind = reading.kind
     url = _url(reading, mla=True)
@@ -187,18 +226,21 @@ def mla(reading: Reading) -> str:
     else:
         place = f", {reading.place}" if reading.place else ""
         parts = [_end(who), f"“{_end(title)}”", _end(f"{_date_words(reading, True)}{place}{tail}")]
+    if origin := _origin(reading, parent, mla=True):
+        parts.append(_end(origin))
     return " ".join(parts)
 
 
-def cite(reading: Reading, style: str = "chicago") -> str:
-    """Cite ``reading`` in ``style`` (chicago = bibliography entry, chicago-note, mla)."""
+def cite(reading: Reading, style: str = "chicago", parent: Reading | None = None) -> str:
+    """Cite ``reading`` in ``style`` (chicago = bibliography entry, chicago-note, mla);
+    ``parent`` is the book it is printed in (its ``part_of``), cited as where it first appeared."""
     key = STYLES.get(style.strip().lower())
     if key is None:
         raise UserError(
             f"Unknown citation style {style!r}. Choose one of: chicago, chicago-note, mla."
         )
     if key == "mla":
-        return mla(reading)
+        return mla(reading, parent)
     if key == "chicago-note":
-        return chicago_note(reading)
-    return chicago_bibliography(reading)
+        return chicago_note(reading, parent)
+    return chicago_bibliography(reading, parent)

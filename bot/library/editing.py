@@ -4,13 +4,14 @@ removing a reading without leaving anything that pointed at it dangling.
 Pack content is shared by every server, so a pack reading is never edited; "removing" it hides
 it on this server (assigning it to a week again brings it back). A server's own reading is
 deleted, and what referred to it is handled in the same transaction: members' done marks go
-with it, its prompts stay as general prompts, its excerpts stay unlinked.
+with it, its prompts stay as general prompts, its excerpts stay unlinked, and its search
+document goes. An edit rewrites the search document in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, select, update
@@ -29,6 +30,8 @@ from bot.library.excerpts import check_new_excerpt
 from bot.library.guild_cache import GuildCache
 from bot.library.readings import ReadingCatalogue, check_new_reading
 from bot.library.records import Quote, ReadingCard, excerpt_number, server_card, server_quote
+from bot.library.search import excerpt_document, reading_document
+from bot.library.search.store import delete_document, write_documents
 
 PACK_NOT_EDITABLE = (
     "*{title}* comes from the content pack, which every server shares, so it can't be edited "
@@ -94,13 +97,25 @@ class ReadingEditor:
             row.title, row.authors, row.year = new.title, new.authors, new.year
             row.url, row.summary = new.url, new.summary
             edited = server_card(row)
+            doc = reading_document(
+                edited.id,
+                new.title,
+                new.authors,
+                str(new.year or ""),
+                new.summary or "",
+                guild_id=guild_id,
+            )
+            await session.run_sync(lambda s: write_documents(s.connection(), [doc]))
         self._cache.reading_changed(guild_id, edited)
         return (await self._cache.entries(guild_id)).scheduled(edited)
 
     async def editable_excerpt(self, guild_id: int, ref: str) -> Quote:
-        entries = await self._cache.entries(guild_id)
         number = excerpt_number(ref)
-        quote = entries.excerpts.get(number) if number is not None else None
+        row = None
+        if number is not None:
+            async with self._sessions() as session:
+                row = await session.get(LibraryExcerpt, number)
+        quote = server_quote(row) if row is not None and row.guild_id == guild_id else None
         if quote is None:
             raise NotFound(
                 f"This server has no added excerpt {ref.strip()[:20]!r}; the pack's excerpts "
@@ -122,7 +137,10 @@ class ReadingEditor:
                 raise NotFound("That excerpt was just removed.")
             row.author, row.work, row.date_text, row.text = new.author, new.work, new.date, new.text
             edited = server_quote(row)
-        self._cache.excerpt_changed(guild_id, number, edited)
+            doc = excerpt_document(
+                edited.ref, edited.author, edited.work, edited.date, edited.text, guild_id
+            )
+            await session.run_sync(lambda s: write_documents(s.connection(), [doc]))
         return edited
 
     # -- removing ---------------------------------------------------------------------------
@@ -173,9 +191,9 @@ class ReadingEditor:
                     )
             else:
                 await self._delete_server_reading(session, guild_id, card.id)
+                key = f"reading:{card.id}"
+                await session.run_sync(lambda s: delete_document(s.connection(), guild_id, key))
         self._cache.reading_removed(guild_id, card.id)
-        if not impact.hides:
-            await self._forget_excerpt_links(guild_id, card.id)
         return impact
 
     @staticmethod
@@ -206,13 +224,6 @@ class ReadingEditor:
                 LibraryReading.guild_id == guild_id, LibraryReading.slug == slug
             )
         )
-
-    async def _forget_excerpt_links(self, guild_id: int, slug: str) -> None:
-        """Keep the cached excerpts in step with the unlinking above."""
-        entries = await self._cache.entries(guild_id)
-        for number, quote in list(entries.excerpts.items()):
-            if quote.reading_id == slug:
-                self._cache.excerpt_changed(guild_id, number, replace(quote, reading_id=None))
 
 
 async def _count(session: AsyncSession, query: Select[tuple[int]]) -> int:

@@ -103,6 +103,22 @@ class Glossary:
         )
         return self._keys[match[0]] if match else None
 
+    def closest(self, query: str, limit: int = 5) -> list[GlossaryEntry]:
+        """The entries whose names come nearest ``query``, best first: the suggestions a
+        failed look-up offers. Scored word by word, so "Petrishenko the sailor" still finds
+        Petrichenko while "the" matches nothing in particular."""
+        words = [w for w in normalise_key(query).split() if len(w) >= 3 and w != "the"]
+        if not words:
+            return []
+        scored: dict[str, tuple[float, GlossaryEntry]] = {}
+        for key, entry in self._keys.items():
+            key_words = key.split()
+            score = max(fuzz.ratio(w, k) for w in words for k in key_words)
+            if score >= 60 and score > scored.get(entry.id, (0.0, entry))[0]:
+                scored[entry.id] = (score, entry)
+        best = sorted(scored.values(), key=lambda pair: (-pair[0], pair[1].name))
+        return [entry for _, entry in best[:limit]]
+
     def starting_with(self, prefix: str, limit: int = 25) -> list[GlossaryEntry]:
         """Entries with a name or alias starting with ``prefix`` (then containing it): autocomplete."""
         key = normalise_key(prefix)

@@ -20,6 +20,8 @@ from bot.errors import NotFound, UserError
 from bot.library.guild_cache import GuildCache, GuildEntries
 from bot.library.loader import ContentPack
 from bot.library.records import ReadingCard, check_week, pack_card, server_card
+from bot.library.search import reading_document
+from bot.library.search.store import write_documents
 from bot.library.text import normalise_key
 from bot.text import one_line
 
@@ -204,9 +206,13 @@ class ReadingCatalogue:
             added_by=added_by,
             created_at=now,
         )
+        doc = reading_document(
+            slug, new.title, new.authors, str(new.year or ""), new.summary or "", guild_id=guild_id
+        )
         try:
             async with self._sessions() as session, session.begin():
                 session.add(row)
+                await session.run_sync(lambda s: write_documents(s.connection(), [doc]))
                 if new.week is not None:
                     session.add(
                         LibraryAssignment(

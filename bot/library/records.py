@@ -96,6 +96,14 @@ class Quote:
     source: str  # "pack" | "server"
     added_by: int | None = None
     created_at: datetime | None = None
+    # Where the words come from (pack excerpts; a server's own have none of these).
+    locator: str | None = None
+    translator: str | None = None
+    edition: str | None = None
+    url: str | None = None
+    quoted_in: str | None = None
+    verbatim_note: str | None = None
+    verified: bool = True
 
 
 def pack_card(reading: Reading) -> ReadingCard:
@@ -167,6 +175,13 @@ def pack_quote(excerpt: Excerpt) -> Quote:
         excerpt.text,
         excerpt.reading,
         "pack",
+        locator=excerpt.locator,
+        translator=excerpt.translator,
+        edition=excerpt.edition,
+        url=excerpt.url,
+        quoted_in=excerpt.quoted_in,
+        verbatim_note=excerpt.verbatim_note,
+        verified=excerpt.verified,
     )
 
 

@@ -1,15 +1,17 @@
 """The library service: the one object the cogs and the other features call.
 
-Discord-free. It composes the library's parts over one per-server cache
-(:class:`~bot.library.guild_cache.GuildCache`) and one search index, and keeps the API in one
-place; each part can be read on its own:
+Discord-free. It composes the library's parts over one per-server cache of readings
+(:class:`~bot.library.guild_cache.GuildCache`) and the search in the database
+(:class:`~bot.library.search.SearchEngine`), and keeps the API in one place; each part can be
+read on its own:
 
 - :mod:`bot.library.readings`: the readings a server sees, found by name, and adding them;
 - :mod:`bot.library.syllabus`: week assignments, the start date and the weeks;
 - :mod:`bot.library.editing`: editing and removing what a server added, hiding pack readings;
 - :mod:`bot.library.progress`: members marking readings done;
 - :mod:`bot.library.excerpts`: quotations, added, removed and picked at random;
-- :mod:`bot.library.autocomplete`: suggestions while a member types.
+- :mod:`bot.library.autocomplete`: suggestions while a member types;
+- :mod:`bot.library.search`: ranked search, and finding the source of a quoted passage.
 
 Every query is per ``guild_id``: pack content is shared, what a server changes is its own.
 """
@@ -20,21 +22,24 @@ import random
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.errors import NotFound, UserError
 from bot.library.autocomplete import Autocomplete, Choice
 from bot.library.citations import cite as cite_reading
 from bot.library.editing import ReadingEditor, RemovalImpact
 from bot.library.excerpts import ExcerptCollection
+from bot.library.glossary import GlossaryEntry
 from bot.library.guild_cache import GuildCache
 from bot.library.loader import ContentPack
 from bot.library.progress import ProgressTracker
 from bot.library.readings import ReadingCatalogue
 from bot.library.records import Progress, Quote, ReadingCard, Syllabus, SyllabusWeek, citable
 from bot.library.schemas import Event, Point
-from bot.library.search import Hit, SearchIndex
+from bot.library.search import Hit, SearchEngine
+from bot.library.search.passages import PassageFinder, SourceMatch
 from bot.library.syllabus import SyllabusCalendar, SyllabusPlanner
+from bot.text import one_line
 
 
 class LibraryService:
@@ -46,23 +51,30 @@ class LibraryService:
         session_factory: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime],
         calendar: SyllabusCalendar | None = None,
-        index: SearchIndex | None = None,
+        search: SearchEngine | None = None,
     ) -> None:
         self.pack = pack
-        self.index = index or SearchIndex.from_pack(pack)
-        self.cache = GuildCache(session_factory, self.index)
+        if search is None:
+            bind = session_factory.kw.get("bind")
+            if not isinstance(bind, AsyncEngine):
+                raise TypeError("the session factory must be bound to an engine, or pass search=")
+            search = SearchEngine(bind, pack)
+        self.engine = search
+        self.passages = PassageFinder(self.engine)
+        self.cache = GuildCache(session_factory)
         self.catalogue = ReadingCatalogue(pack, self.cache, session_factory, clock)
         self.planner = SyllabusPlanner(
             pack, self.catalogue, self.cache, session_factory, clock, calendar
         )
         self.tracker = ProgressTracker(self.catalogue, session_factory, clock)
         self.editor = ReadingEditor(self.catalogue, self.cache, session_factory, clock)
-        self.excerpts = ExcerptCollection(pack, self.catalogue, self.cache, session_factory, clock)
+        self.excerpts = ExcerptCollection(pack, self.catalogue, session_factory, clock)
         self.autocomplete = Autocomplete(pack, self.catalogue, self.excerpts)
 
     async def start(self) -> None:
-        """Load every server's own entries into memory and the search index."""
+        """Load every server's readings into memory and bring the pack's search rows up to date."""
         await self.cache.load()
+        await self.engine.start()
 
     # -- readings ---------------------------------------------------------------------------
     async def readings(self, guild_id: int) -> list[ReadingCard]:
@@ -96,7 +108,8 @@ class LibraryService:
         source = self.pack.reading(card.id) if card.source == "pack" else None
         if source is None:
             source = citable(card)
-        return cite_reading(source, style)
+        parent = self.pack.reading(source.part_of) if source.part_of else None
+        return cite_reading(source, style, parent)
 
     # -- the syllabus -----------------------------------------------------------------------
     async def assign(
@@ -208,9 +221,13 @@ class LibraryService:
         return await self.excerpts.random(guild_id, author, rng)
 
     async def search(self, guild_id: int, query: str, limit: int = 10) -> list[Hit]:
-        """Ranked hits across excerpts, readings, the resolution and the timeline (+ this server's)."""
-        await self.cache.entries(guild_id)  # the server's own entries are indexed on loading
-        return self.index.search(query, guild_id=guild_id, limit=limit)
+        """Ranked hits across excerpts, readings, the resolution, the timeline and the glossary
+        (and this server's own excerpts and readings)."""
+        return await self.engine.search(guild_id, query, limit)
+
+    async def find_source(self, guild_id: int, text: str) -> SourceMatch | None:
+        """The passage ``text`` quotes or paraphrases, if one is close enough."""
+        return await self.passages.find(guild_id, text)
 
     # -- the resolution and the timeline ----------------------------------------------------
     def point(self, number: int) -> Point:
@@ -231,6 +248,30 @@ class LibraryService:
                 f"years with events: {', '.join(map(str, years))}."
             )
         return events
+
+    # -- the glossary -----------------------------------------------------------------------
+    def who(self, query: str) -> GlossaryEntry:
+        """A glossary entry by name, alias or a misspelling; ``NotFound`` names the closest."""
+        glossary = self.pack.glossary
+        entry = glossary.find(query or "")
+        if entry is not None:
+            return entry
+        asked = one_line(query or "", 80)
+        if not len(glossary):
+            raise NotFound("This content pack has no glossary.")
+        near = glossary.closest(query or "")
+        hint = (
+            "Closest names: " + ", ".join(e.name for e in near) + "."
+            if near
+            else "Try a surname, an organisation or a place; the list suggests names as you type."
+        )
+        raise NotFound(f"The glossary has no entry for {asked!r}. {hint}")
+
+    def complete_glossary(self, current: str) -> list[Choice]:
+        """Glossary names starting with (then containing, then close to) what is typed."""
+        glossary = self.pack.glossary
+        found = glossary.starting_with(current or "") or glossary.closest(current or "", 25)
+        return [(f"{e.name} ({e.kind})", e.id) for e in found]
 
     # -- autocomplete -----------------------------------------------------------------------
     async def complete_readings(self, guild_id: int, current: str) -> list[Choice]:

@@ -24,7 +24,7 @@ from bot.ui.embeds import PAGE_CHARS, clip, clip_markdown, fit, group, pack_fiel
 
 COLOUR = discord.Colour.dark_red()
 _ISO_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-KIND_MARKS = {"excerpt": "❝", "reading": "📖", "point": "⚓", "event": "📅"}
+KIND_MARKS = {"excerpt": "❝", "reading": "📖", "point": "⚓", "event": "📅", "glossary": "👤"}
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -208,11 +208,38 @@ def done_message(card: ReadingCard, newly: bool, done: int, total: int) -> str:
 
 
 # -- sources --------------------------------------------------------------------------------
+def quote_source_lines(quote: Quote) -> list[str]:
+    """Where the words come from: work, locator, translator, edition, the text they were
+    read in, and the public copy they were checked against."""
+    lines = [f"{quote.author}, *{quote.work}* ({quote.date})"]
+    if quote.locator:
+        lines.append(f"**Where:** {quote.locator}")
+    if quote.translator:
+        lines.append(f"**Translated by** {quote.translator}")
+    if quote.edition:
+        lines.append(f"**Edition:** {quote.edition}")
+    if quote.quoted_in:
+        lines.append(f"**As quoted in** {quote.quoted_in}")
+    if quote.url:
+        lines.append(f"**Text:** <{quote.url}>")
+    return lines
+
+
 def quote_embed(quote: Quote) -> discord.Embed:
     embed = discord.Embed(description=quote.text, colour=COLOUR)
     embed.set_author(name=quote.author)
-    embed.add_field(name="Source", value=f"{quote.author}, *{quote.work}* ({quote.date})")
+    embed.add_field(name="Source", value="\n".join(quote_source_lines(quote)), inline=False)
+    if not quote.verified:
+        embed.add_field(
+            name="⚠ Unverified wording",
+            value=quote.verbatim_note or "Not yet checked against the published text.",
+            inline=False,
+        )
+    elif quote.verbatim_note:
+        embed.add_field(name="About the wording", value=quote.verbatim_note, inline=False)
     footer = "Added by this server's organisers" if quote.source == "server" else "From the pack"
+    if not quote.verified:
+        footer += " · unverified"
     embed.set_footer(text=f"{footer} · excerpt {quote.ref}")
     return fit(embed)
 
@@ -221,21 +248,38 @@ HITS_PER_PAGE = 5
 SNIPPET_CHARS = 600
 
 
+def hit_command(hit: Hit) -> str | None:
+    """The command that shows more of a hit, or ``None`` (a server's own excerpt)."""
+    if hit.kind == "point" and hit.ref.isdigit():
+        return f"/kronstadt point:{hit.ref}"
+    if hit.kind == "point":
+        return "/kronstadt"
+    if hit.kind == "reading":
+        return f"/reading info reading:{clip(hit.ref, 60)}"
+    if hit.kind == "event" and hit.citation.date[:4].isdigit():
+        return f"/timeline year:{hit.citation.date[:4]}"
+    if hit.kind == "glossary":
+        return f"/who name:{clip(hit.title, 80)}"
+    if hit.kind == "excerpt" and hit.guild_id is None:
+        return f"/source quote author:{clip(hit.citation.author, 60)}"
+    return None
+
+
+def citation_line(hit: Hit) -> str:
+    citation = hit.citation
+    author, work = clip(citation.author, 100), clip(citation.work, 150)
+    return f"— {author}, *{work}* ({clip(partial_date(citation.date), 40)})"
+
+
 def hit_field(position: int, hit: Hit) -> tuple[str, str]:
     mark = KIND_MARKS.get(hit.kind, "•")
     name = f"{position}. {mark} {hit.title}"
     lines = []
     if hit.snippet:
         lines.append(clip_markdown(hit.snippet, SNIPPET_CHARS))
-    citation = hit.citation
-    author, work = clip(citation.author, 100), clip(citation.work, 150)
-    lines.append(f"— {author}, *{work}* ({clip(partial_date(citation.date), 40)})")
-    if hit.kind == "point" and hit.ref.isdigit():
-        lines.append(f"`/kronstadt point:{hit.ref}`")
-    elif hit.kind == "reading":
-        lines.append(f"`/reading info reading:{clip(hit.ref, 60)}`")
-    elif hit.kind == "event" and hit.citation.date[:4].isdigit():
-        lines.append(f"`/timeline year:{hit.citation.date[:4]}`")
+    lines.append(citation_line(hit))
+    if command := hit_command(hit):
+        lines.append(f"`{command}`")
     return clip(name, 200), "\n".join(lines)
 
 

@@ -73,7 +73,7 @@ async def test_one_point_with_preamble_dates_and_context(
     assert f"Point 3 of 15: {point.gist}" in reply.text
     assert "freedom of assembly" in reply.text.lower()
     assert " ".join(point.note.split()) in " ".join(reply.text.replace("┃", " ").split())
-    assert "we demand" in reply.text  # the preamble
+    assert "the meeting resolves" in reply.text  # the preamble
     assert "28 February 1921" in reply.text
     assert position(reply) == (3, 15)
     following = await double.press(server.guild, server.member, reply, NEXT)

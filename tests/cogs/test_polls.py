@@ -491,7 +491,7 @@ async def test_next_reading_ranked_ballot_irv_rounds_and_one_click_assignment(
     )
     labels = [line.split(". ", 1)[1] for line in poll.embeds[0]["description"].splitlines()[2:]]
     serge, brinton, pirani, mckay = labels
-    assert serge == "Kronstadt '21 — Victor Serge (1951)"
+    assert serge == "Kronstadt '21 — Victor Serge (1961)"
     assert brinton == "The Bolsheviks and Workers' Control, 1917–1921 — Maurice Brinton (1970)"
 
     ballot = await double.press(server.guild, server.member, poll, "Rank")

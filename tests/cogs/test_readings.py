@@ -126,7 +126,8 @@ async def test_current_week_card_moves_with_the_weeks(
     assert "Week of Mon 23 February 2026." in week1.text
     assert "The Soviet of Workers', Soldiers' and Peasants' Deputies" in week1.text
     assert "G. P. Maximoff (1917) · about 2,500 words" in week1.text
-    assert "Where: Reprinted in English" in week1.text
+    assert "Where: http://www.fondation-besnard.org/spip.php?article342" in week1.text
+    assert "Reprinted in English translation" in week1.text
 
     clock.advance(timedelta(weeks=1))
     week2 = await double.slash(server.guild, server.member, "reading current")

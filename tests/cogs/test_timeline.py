@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.client import StudyCircle
-from bot.ui.library import partial_date
+from bot.ui.history import event_heading
 from discord_double import DiscordDouble
 from tests.cogs.library_support import (
     NEXT,
@@ -24,11 +24,16 @@ async def test_whole_timeline_in_date_order_across_pages(
     assert position(first)[1] > 1
     text = page_texts(await all_pages(double, server.guild, server.member, first))
     events = sorted(bot.content.events, key=lambda e: e.date)
-    offsets = [text.index(f"**{partial_date(e.date)}** — {e.title}") for e in events]
+    offsets = [text.index(event_heading(e)) for e in events]
     assert offsets == sorted(offsets)  # every event, oldest first
     assert "Timeline, 1917–1927" in text
     assert "**1 March 1921** — Mass meeting on Anchor Square" in text
-    assert "**December 1917** — Maximoff's article on the soviets" in text  # month precision
+    assert "**1917** — Maximoff's theses on the soviets" in text  # year precision
+    assert "**December 1921** — Berkman and Goldman leave Russia" in text  # month precision
+    # Old Style beside New Style before February 1918, and ranges for events over several days
+    assert "**7 November 1917** (Old Style 25 October 1917) — The October Revolution" in text
+    assert "**7–8 March 1921** — The first assault on Kronstadt fails" in text
+    assert "**29 March – 5 April 1920** — Ninth Party Congress endorses one-man management" in text
 
 
 async def test_one_year(double: DiscordDouble, bot: StudyCircle, server: Server) -> None:
@@ -47,7 +52,8 @@ async def test_one_year(double: DiscordDouble, bot: StudyCircle, server: Server)
 async def test_a_year_without_events_is_an_ephemeral_error(
     double: DiscordDouble, bot: StudyCircle, server: Server
 ) -> None:
-    for year in (1925, 0, -1917, 99999):
+    assert 1926 not in {e.year for e in bot.content.events}  # the one year in 1917–1927 without
+    for year in (1926, 0, -1917, 99999):
         reply = await double.slash(server.guild, server.member, "timeline", year=year)
         assert reply.ephemeral, year
         assert f"No timeline events in {year}" in reply.content

@@ -18,9 +18,14 @@ async def test_login_and_command_sync_validate(double: DiscordDouble, bot: Study
     sync = [r for r in double.requests if r.method == "PUT" and r.path.endswith("/commands")]
     assert sync, "the bot never synced its commands"
     # Each synced command is a valid ApplicationCommandUpdateRequest (checked by the double) and
-    # each description fits Discord's 100 characters.
+    # each slash command's description fits Discord's 100 characters; a context-menu command
+    # ("Find the source") has none, as Discord requires.
     for command in double.global_commands:
-        assert 1 <= len(command["description"]) <= 100
+        if command.get("type", 1) == 1:
+            assert 1 <= len(command["description"]) <= 100
+        else:
+            assert command["description"] == ""
+    assert {(c["name"], c.get("type")) for c in double.global_commands} >= {("Find the source", 3)}
     Draft202012Validator.check_schema({"type": "object"})  # the validator library is importable
 
 

@@ -56,11 +56,13 @@ def test_pamphlet_with_publisher_and_no_invented_chapter(pack) -> None:
     serge = pack.reading("serge-kronstadt-21")
     url = "https://www.marxists.org/archive/serge/1945/memoirs/ch04x.htm"
     assert chicago_bibliography(serge) == (
-        f"Serge, Victor. *Kronstadt '21*. London: Solidarity, 1961. {url}."
+        f"Serge, Victor. *Kronstadt '21*. London: Solidarity, 1961. "
+        f"Originally published in Politics (New York), 1945. {url}."
     )
     assert mla(serge) == (
         "Serge, Victor. *Kronstadt '21*. Solidarity, 1961, "
-        "www.marxists.org/archive/serge/1945/memoirs/ch04x.htm."
+        "www.marxists.org/archive/serge/1945/memoirs/ch04x.htm. "
+        "Originally published in Politics (New York), 1945."
     )
     for text in (chicago_bibliography(serge), chicago_note(serge), mla(serge)):
         assert "Sedgwick" not in text
@@ -100,3 +102,70 @@ def test_multiple_authors_and_deterministic_output() -> None:
 def test_unknown_style(pack) -> None:
     with pytest.raises(UserError, match="chicago, chicago-note, mla"):
         cite(pack.reading("pirani-2008"), "apa")
+
+
+def test_a_corporate_author_named_in_the_title_is_not_repeated(pack) -> None:
+    resolution = pack.reading("kronstadt-resolution-1921")
+    title = (
+        "Resolution of the General Meeting of the Crews of the 1st and 2nd Squadrons of the "
+        "Baltic Fleet"
+    )
+    assert chicago_bibliography(resolution) == f"“{title}.” Kronstadt, 1 March 1921."
+    assert chicago_note(resolution) == f"“{title}” (Kronstadt, 1 March 1921)."
+    # A corporate author the title does not name still leads the entry.
+    anthology = pack.reading("bloodstained-2017")
+    assert chicago_bibliography(anthology).startswith("Friends of Aron Baron, ed. *Bloodstained")
+
+
+def _reading(**changes: object) -> Reading:
+    base: dict[str, object] = {
+        "id": "lenin-1902",
+        "kind": "book",
+        "title": "What Is to Be Done?",
+        "authors": [Person(name="V. I. Lenin", sort_name="Lenin, V. I.")],
+        "year": 1902,
+        "publisher": "Dietz",
+        "place": "Stuttgart",
+        "summary": "A pamphlet on the organisation of a party of professional revolutionaries.",
+    }
+    return Reading.model_validate({**base, **changes})
+
+
+def test_a_title_ending_in_a_question_or_exclamation_mark_gets_no_extra_full_stop() -> None:
+    book = _reading()
+    assert chicago_bibliography(book) == (
+        "Lenin, V. I. *What Is to Be Done?* Stuttgart: Dietz, 1902."
+    )
+    assert mla(book) == "Lenin, V. I. *What Is to Be Done?* Dietz, 1902."
+    article = _reading(kind="online", title="Down with the Dictatorship!", container="Site")
+    assert chicago_bibliography(article) == (
+        "Lenin, V. I. “Down with the Dictatorship!” Site, 1902."
+    )
+    # In a note the mark stands in for the comma.
+    assert chicago_note(article) == "V. I. Lenin, “Down with the Dictatorship!” Site, 1902."
+    for text in (chicago_bibliography(book), chicago_note(book), mla(book)):
+        assert "?." not in text
+        assert "?*." not in text
+
+
+def test_an_essay_printed_inside_a_book_of_the_pack_cites_where_it_first_appeared(pack) -> None:
+    essay = pack.reading("mckay-2018")
+    book = pack.reading(essay.part_of)
+    assert book is not None
+    assert book.id == "bloodstained-2017"
+    origin = (
+        "*Bloodstained: One Hundred Years of Leninist Counterrevolution*, edited by Friends of "
+        "Aron Baron"
+    )
+    assert cite(essay, "chicago", book) == (
+        "McKay, Iain. “The State and Revolution: Theory and Practice.” Anarchist Writers, 2018. "
+        f"Originally published in {origin} (Chico, CA: AK Press, 2017)."
+    )
+    assert cite(essay, "chicago-note", book) == (
+        "Iain McKay, “The State and Revolution: Theory and Practice,” Anarchist Writers, 2018; "
+        f"originally published in {origin} (Chico, CA: AK Press, 2017)."
+    )
+    assert cite(essay, "mla", book) == (
+        "McKay, Iain. “The State and Revolution: Theory and Practice.” *Anarchist Writers*, 2018. "
+        f"Originally published in {origin}, AK Press, 2017."
+    )

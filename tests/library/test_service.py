@@ -272,3 +272,30 @@ async def test_remove_excerpt_forgets_it_everywhere(service, pack, session_facto
     for ref in (quote.ref, "serge-kronstadt-prisoners", "gx", ""):
         with pytest.raises(NotFound):
             await service.remove_excerpt(G1, ref)
+
+
+async def test_the_service_cites_the_book_a_reading_is_part_of(service) -> None:
+    text = await service.cite(1, "mckay-2018", "chicago")
+    assert "Originally published in *Bloodstained: One Hundred Years" in text
+
+
+async def test_quote_author_matches_the_start_of_a_name(service) -> None:
+    rng = random.Random(3)
+    for typed in ("Berk", "berkman", "alex", "ALEXANDER B", "Bérk"):
+        for _ in range(5):
+            quote = await service.quote(1, typed, rng)
+            assert quote.author == "Alexander Berkman", typed
+    assert (await service.quote(1, "Malatesa", rng)).author == "Errico Malatesta"  # misspelt
+    with pytest.raises(NotFound):
+        await service.quote(1, "Zzyzx", rng)
+
+
+def test_who_finds_entries_by_any_spelling_and_suggests_on_a_miss(service) -> None:
+    assert service.who("Kozlovskii").id == "kozlovsky"
+    assert service.who("tukhachevskii").id == "tukhachevsky"
+    with pytest.raises(NotFound) as error:
+        service.who("Kozlowsky the Elder")
+    assert "Closest names:" in str(error.value)
+    assert "Kozlovsky" in str(error.value)
+    choices = service.complete_glossary("kurs")
+    assert choices[0] == ("kursanty (term)", "kursanty")

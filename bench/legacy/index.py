@@ -1,4 +1,4 @@
-"""In-memory ranked full-text search over the pack and each server's own entries.
+"""[Legacy, benchmark only] In-memory ranked full-text search over the pack and each server's own entries.
 
 Design, for speed (p99 <= 2 ms on 10,000 excerpts, pure Python):
 - one shared index for the pack, plus one small index per server for organiser-added entries;
@@ -16,10 +16,10 @@ import heapq
 import math
 from collections.abc import Iterable
 
+from bench.legacy.documents import Document, Hit, pack_documents
+from bench.legacy.postings import Postings, StoredDocument
 from bot.errors import UserError
 from bot.library.loader import ContentPack
-from bot.library.search.documents import Document, Hit, pack_documents
-from bot.library.search.postings import Postings, StoredDocument
 from bot.library.search.snippets import snippet
 from bot.library.text import STOPWORDS, TOKEN_RE, fold, stem, terms
 

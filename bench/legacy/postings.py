@@ -1,4 +1,4 @@
-"""BM25 postings for one set of documents, with a fuzzy vocabulary for misspelt words.
+"""[Legacy, benchmark only] BM25 postings for one set of documents, with a fuzzy vocabulary for misspelt words.
 
 Each posting stores its precomputed BM25 term weight, so a query is a few dictionary sums.
 Field boosts make a word in an author's name or a title count more than one in running text.
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.library.search.documents import Document
+from bench.legacy.documents import Document
 from bot.library.text import fold, terms
 
 K1 = 1.2
