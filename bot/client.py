@@ -193,6 +193,9 @@ class StudyCircle(StudyBot):
         self.heartbeat.cancel()
         for task in self._background:
             task.cancel()
+        # Wait for them to unwind, so no database connection is still checked out when the
+        # engine is disposed (an abandoned aiosqlite connection fails in its thread later).
+        await asyncio.gather(*self._background, return_exceptions=True)
         await self.dispatcher.stop(self.settings.shutdown_grace_seconds)
         if self.web is not None:
             await self.web.stop()

@@ -70,6 +70,7 @@ class Polls(commands.GroupCog, group_name="poll"):
         self.bot.dispatcher.handlers.pop(POLL_CLOSE, None)
         for task in list(self._announcing):
             task.cancel()
+        await asyncio.gather(*self._announcing, return_exceptions=True)
 
     async def _close_overdue(self) -> None:
         """Close overdue polls before the dispatcher starts (so their timers are cancelled
