@@ -22,6 +22,9 @@ async def test_closed_but_not_announced_is_announced_after_restart(
     clock = FakeClock(START)
     async with bot_runner(clock=clock, sleep_until=clock.sleep_until) as bot:
         reply = await create(double, bot, server, duration="1h")
+        # The process's dispatcher halts first: otherwise its lease renewal, due after the
+        # clock jump, could settle the dead claim below and post before this process "dies".
+        await bot.dispatcher.stop()
         # The timer claimed the row and closed the poll; the process died before posting.
         deadline = START + timedelta(hours=1)
         async with bot.session_factory() as session, session.begin():
