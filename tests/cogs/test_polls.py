@@ -695,7 +695,12 @@ async def test_native_poll_payload(double: DiscordDouble, bot: StudyCircle, serv
         if r.path.endswith("/callback") and r.json and "poll" in r.json.get("data", {})
     )
     assert sent["duration"] == 48
-    assert await bot.services.polls.recent(server.guild.id) == []  # Discord runs it
+    # Discord runs the poll; the bot only tracks it (for /poll results and /poll close), which
+    # the private follow-up confirms.
+    [followup] = await double.wait_for_followups(reply, 1)
+    assert "poll #1" in followup["content"]
+    [tracked] = await bot.services.polls.recent(server.guild.id)
+    assert (tracked.native, tracked.question) == (True, "Next week?")
 
 
 @pytest.mark.parametrize(
