@@ -30,6 +30,7 @@ from bot.scheduling.timers.shards import shard_of
 from bot.scheduling.timers.wakeups import PostgresWakeups
 from bot.services import build_services
 from bot.settings import Settings
+from bot.shutdown import discord_handler_tasks, finish
 from bot.types import StudyBot
 from bot.ui import observe
 from bot.ui.errors import CommandTree
@@ -196,10 +197,19 @@ class StudyCircle(StudyBot):
         # Wait for them to unwind, so no database connection is still checked out when the
         # engine is disposed (an abandoned aiosqlite connection fails in its thread later).
         await asyncio.gather(*self._background, return_exceptions=True)
-        await self.dispatcher.stop(self.settings.shutdown_grace_seconds)
+        # Running timers and the commands, events and button clicks in flight share one grace
+        # period; the gateway stays open meanwhile so their replies still reach Discord.
+        grace = self.settings.shutdown_grace_seconds
+        _, cut = await asyncio.gather(
+            self.dispatcher.stop(grace), finish(discord_handler_tasks(), grace)
+        )
+        if cut:
+            log.warning("%d commands or events were still running after %.0f s", len(cut), grace)
         if self.web is not None:
             await self.web.stop()
         await super().close()
+        # Whatever arrived during the grace period is stopped now, before the engine goes.
+        await finish(discord_handler_tasks(), 0)
 
     async def on_app_command_completion(
         self,

@@ -19,6 +19,7 @@ from bot.scheduling.timers.records import (
     TimerObserver,
     TimerRecord,
 )
+from bot.shutdown import finish
 
 log = logging.getLogger(__name__)
 
@@ -81,12 +82,9 @@ class HandlerRunner:
         Returns the rows whose handler was cut short: they stay ``running`` under this
         worker's claim, and recovery settles them once this worker's leases are gone.
         """
-        tasks = set(self._running) | self._other
-        if tasks:
-            await asyncio.wait(tasks, timeout=seconds)
-        cut = [record for task, record in self._running.items() if not task.done()]
-        for task in [*self._running, *self._other]:
-            task.cancel()
+        records = dict(self._running)
+        cut_tasks = await finish([*records, *self._other], seconds)
+        cut = [record for task, record in records.items() if task in cut_tasks]
         if cut:
             log.warning(
                 "%d timers were still running after %.0f s and were stopped", len(cut), seconds
