@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.ext.asyncio import (
@@ -15,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+# How long a failed SQLite open waits for aiosqlite's thread to end (it ends at once).
+SQLITE_THREAD_JOIN_SECONDS = 5.0
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -38,11 +42,38 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+async def _open_aiosqlite(*args: Any, **kwargs: Any) -> aiosqlite.Connection:
+    """``aiosqlite.connect``, except that a failed open returns only once aiosqlite's thread ends.
+
+    When opening fails, aiosqlite stops its worker thread without waiting for it, and the
+    thread's last step is a callback into the event loop: if the loop closes first (a command
+    line run that just reported the failure, a test), the thread dies with "Event loop is
+    closed". Waiting here, while the loop is alive, lets that callback land.
+    """
+    connection = aiosqlite.connect(*args, **kwargs)
+    connection._thread.daemon = True  # as SQLAlchemy marks the threads it starts itself
+    try:
+        return await connection
+    except BaseException:
+        await asyncio.to_thread(connection._thread.join, SQLITE_THREAD_JOIN_SECONDS)
+        raise
+
+
+def _open_sqlite_through_aiosqlite_safely(
+    _dialect: Any, _record: Any, _cargs: Any, cparams: dict[str, Any]
+) -> None:
+    # SQLAlchemy's aiosqlite adapter opens through ``async_creator_fn`` when one is given, with
+    # the arguments it would have passed to ``aiosqlite.connect``.
+    cparams["async_creator_fn"] = _open_aiosqlite
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create an async engine; for a SQLite file, create its folder and set the pragmas."""
     if (path := _sqlite_file(url)) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, **kwargs)
+    if engine.dialect.driver == "aiosqlite":
+        event.listen(engine.sync_engine, "do_connect", _open_sqlite_through_aiosqlite_safely)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
     return engine
