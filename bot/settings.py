@@ -89,8 +89,8 @@ class Settings(BaseSettings):
     http_port: int | None = Field(default=None, ge=0, le=65535)
     http_host: str = "0.0.0.0"
     public_base_url: str | None = None
-    # On SIGTERM, how long running timers may take to finish before the bot gives up its
-    # shards (compose's stop_grace_period is above it).
+    # On SIGTERM, how long running timers and the commands, events and clicks in flight may take
+    # to finish before the bot gives up its shards (compose's stop_grace_period is above it).
     shutdown_grace_seconds: float = Field(default=30.0, ge=0, le=600)
     # Signs calendar-feed links; unset, the bot token does (then a new bot token changes them).
     calendar_secret: SecretStr | None = None
