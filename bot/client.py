@@ -192,11 +192,9 @@ class StudyCircle(StudyBot):
 
     async def close(self) -> None:
         self.heartbeat.cancel()
-        for task in self._background:
-            task.cancel()
-        # Wait for them to unwind, so no database connection is still checked out when the
-        # engine is disposed (an abandoned aiosqlite connection fails in its thread later).
-        await asyncio.gather(*self._background, return_exceptions=True)
+        # Cancel them and wait for them to unwind, so no database connection is still checked
+        # out when the engine is disposed.
+        await finish(self._background, 0)
         # Running timers and the commands, events and button clicks in flight share one grace
         # period; the gateway stays open meanwhile so their replies still reach Discord.
         grace = self.settings.shutdown_grace_seconds

@@ -22,6 +22,7 @@ from bot.discussion.slots import parse_slots
 from bot.errors import UserError
 from bot.scheduling.timers import TimerRecord
 from bot.services import POLL_CLOSE
+from bot.shutdown import finish
 from bot.types import guild_id_of
 from bot.ui.checks import is_organiser
 from bot.ui.polls import POLL_ITEMS
@@ -68,9 +69,7 @@ class Polls(commands.GroupCog, group_name="poll"):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*POLL_ITEMS)
         self.bot.dispatcher.handlers.pop(POLL_CLOSE, None)
-        for task in list(self._announcing):
-            task.cancel()
-        await asyncio.gather(*self._announcing, return_exceptions=True)
+        await finish(self._announcing, 0)
 
     async def _close_overdue(self) -> None:
         """Close overdue polls before the dispatcher starts (so their timers are cancelled
